@@ -1,0 +1,186 @@
+// The one API between the renderer and the core. Types and the method list only:
+// the renderer imports this file with `import type`, the preload and the adapters
+// import the method list. Every method takes at most one argument (an object) so
+// that validation and transport stay uniform.
+
+export type Theme = 'system' | 'light' | 'dark';
+export type LocaleSetting = 'system' | 'en' | 'es';
+
+/** A reference to an SSH host as an operator writes it: `[user@]host[:port]` or a ~/.ssh/config alias. */
+export type HostRef = string;
+
+export interface ClusterProfile {
+  id: string;
+  name: string;
+  hosts: HostRef[];
+  notes: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Settings {
+  theme: Theme;
+  locale: LocaleSetting;
+}
+
+/** Something the operator must know about, raised by the core without a request (e.g. a corrupt data file moved aside). */
+export interface Notice {
+  code: NoticeCode;
+  params: Record<string, string>;
+}
+export type NoticeCode = 'STORE_CORRUPT_MOVED' | 'STORE_NEWER_VERSION';
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  platform: string;
+  dataDir: string;
+  /** `electron` or `web`: which adapter the renderer is talking through. */
+  mode: 'electron' | 'web';
+  /** The OS locale where the host can tell (Electron); null in web mode, where the browser knows it. */
+  systemLocale: string | null;
+  notices: Notice[];
+}
+
+export interface CreateClusterInput {
+  name: string;
+  hosts?: HostRef[];
+  notes?: string;
+}
+
+export interface RenameClusterInput {
+  id: string;
+  name: string;
+}
+
+export interface RemoveClusterInput {
+  id: string;
+}
+
+export type SettingsPatch = Partial<Settings>;
+
+export interface Contract {
+  app: {
+    info(): Promise<AppInfo>;
+  };
+  clusters: {
+    list(): Promise<ClusterProfile[]>;
+    create(input: CreateClusterInput): Promise<ClusterProfile>;
+    rename(input: RenameClusterInput): Promise<ClusterProfile>;
+    remove(input: RemoveClusterInput): Promise<void>;
+  };
+  settings: {
+    get(): Promise<Settings>;
+    update(patch: SettingsPatch): Promise<Settings>;
+  };
+}
+
+/** Events pushed from the core to the renderer. */
+export interface ContractEvents {
+  'clusters:changed': { clusters: ClusterProfile[] };
+  'settings:changed': { settings: Settings };
+}
+export type EventName = keyof ContractEvents;
+export const EVENT_NAMES = ['clusters:changed', 'settings:changed'] as const satisfies readonly EventName[];
+
+type MethodPaths<C> = {
+  [N in keyof C & string]: { [M in keyof C[N] & string]: `${N}.${M}` }[keyof C[N] & string];
+}[keyof C & string];
+
+/** `"clusters.create"` and so on. */
+export type MethodName = MethodPaths<Contract>;
+
+type Split<P extends string> = P extends `${infer N}.${infer M}` ? [N, M] : never;
+type MethodOf<P extends MethodName> =
+  Split<P> extends [infer N extends keyof Contract, infer M extends string]
+    ? M extends keyof Contract[N]
+      ? Contract[N][M]
+      : never
+    : never;
+
+export type MethodInput<P extends MethodName> = MethodOf<P> extends (...args: infer A) => unknown
+  ? A extends [infer I]
+    ? I
+    : undefined
+  : never;
+export type MethodOutput<P extends MethodName> = MethodOf<P> extends (...args: never[]) => infer R ? Awaited<R> : never;
+
+export const METHOD_NAMES = [
+  'app.info',
+  'clusters.list',
+  'clusters.create',
+  'clusters.rename',
+  'clusters.remove',
+  'settings.get',
+  'settings.update',
+] as const satisfies readonly MethodName[];
+
+// A compile-time check that METHOD_NAMES lists every method of Contract.
+type Missing = Exclude<MethodName, (typeof METHOD_NAMES)[number]>;
+const everyMethodListed: [Missing] extends [never] ? true : Missing = true;
+void everyMethodListed;
+
+/**
+ * Errors cross IPC and WebSocket as data, because Electron forwards only an
+ * error's message. The renderer turns `code` + `params` into words in the
+ * operator's language; `message` is English for logs and developers.
+ */
+export type ErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'UNKNOWN_METHOD'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'STORE_WRITE_FAILED'
+  | 'UNAUTHORIZED'
+  | 'TRANSPORT_CLOSED'
+  | 'INTERNAL';
+
+export interface ContractError {
+  code: ErrorCode;
+  message: string;
+  params?: Record<string, string>;
+  /** For INVALID_ARGUMENT: which fields were wrong (dotted paths) and why. */
+  issues?: ValidationIssue[];
+}
+
+/** Why one field was refused; the renderer words the code, `message` is for logs. */
+export interface ValidationIssue {
+  path: string;
+  code: IssueCode;
+  message: string;
+}
+
+export type IssueCode =
+  | 'HOST_EMPTY'
+  | 'HOST_TOO_LONG'
+  | 'HOST_INVALID'
+  | 'HOST_DUPLICATE'
+  | 'PORT_OUT_OF_RANGE'
+  | 'NAME_EMPTY'
+  | 'NAME_TOO_LONG'
+  | 'ID_INVALID'
+  | 'NOTES_TOO_LONG'
+  | 'NO_ARGUMENT_EXPECTED'
+  | 'UNKNOWN_FIELD'
+  | 'WRONG_TYPE'
+  | 'TOO_MANY'
+  | 'INVALID_VALUE';
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ContractError };
+
+/** The channel names used by the Electron adapter. */
+export const IPC_INVOKE_CHANNEL = 'swarmdeck:invoke';
+export const IPC_EVENT_CHANNEL = 'swarmdeck:event';
+
+/** The contract as the Electron preload exposes it: every method answers a `Result` instead of throwing. */
+export type BridgedContract = {
+  [N in keyof Contract]: {
+    [M in keyof Contract[N]]: Contract[N][M] extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<Result<R>> : never;
+  };
+};
+
+/** What `window.swarmdeck` is in the Electron renderer. */
+export interface PreloadBridge {
+  api: BridgedContract;
+  on<E extends EventName>(event: E, callback: (payload: ContractEvents[E]) => void): () => void;
+}
