@@ -98,11 +98,8 @@ type MethodOf<P extends MethodName> =
       : never
     : never;
 
-export type MethodInput<P extends MethodName> = MethodOf<P> extends (...args: infer A) => unknown
-  ? A extends [infer I]
-    ? I
-    : undefined
-  : never;
+export type MethodInput<P extends MethodName> =
+  MethodOf<P> extends (...args: infer A) => unknown ? (A extends [infer I] ? I : undefined) : never;
 export type MethodOutput<P extends MethodName> = MethodOf<P> extends (...args: never[]) => infer R ? Awaited<R> : never;
 
 export const METHOD_NAMES = [

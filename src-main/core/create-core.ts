@@ -1,12 +1,6 @@
 import type { AppInfo, Result } from '../contract.js';
 import { createDispatcher, type Dispatch, type Routes } from './api/dispatcher.js';
-import {
-  createClusterSchema,
-  noInputSchema,
-  removeClusterSchema,
-  renameClusterSchema,
-  settingsPatchSchema,
-} from './api/schemas.js';
+import { createClusterSchema, noInputSchema, removeClusterSchema, renameClusterSchema, settingsPatchSchema } from './api/schemas.js';
 import { EventBus } from './events.js';
 import type { Logger } from './logger.js';
 import { ClusterProfiles } from './store/cluster-profiles.js';

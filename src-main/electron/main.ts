@@ -14,6 +14,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
 const appUrl = resolveAppUrl({ devServerUrl, indexHtmlPath: join(here, '..', 'renderer', 'index.html') });
 
+// The same override as the web mode, so tests and portable setups can point the app at a folder.
+if (process.env.SWARMDECK_DATA_DIR) app.setPath('userData', process.env.SWARMDECK_DATA_DIR);
+
 let mainWindow: BrowserWindow | null = null;
 
 async function start(): Promise<void> {
@@ -38,7 +41,7 @@ async function start(): Promise<void> {
   registerIpcAdapter(ipcMain, core, () => mainWindow, appUrl);
 
   const open = (): void => {
-    mainWindow = createMainWindow(preloadPathFrom(here));
+    mainWindow = createMainWindow(preloadPathFrom(here), join(app.getAppPath(), 'resources', 'icon.png'));
     mainWindow.on('closed', () => (mainWindow = null));
     void mainWindow.loadURL(appUrl.entry);
   };

@@ -31,7 +31,10 @@ export function applySecurityRestrictions(deps: SecurityDeps): void {
   }
 }
 
-export function restrictContents(contents: Pick<WebContents, 'on' | 'setWindowOpenHandler'>, deps: Pick<SecurityDeps, 'appUrl' | 'openExternal'>): void {
+export function restrictContents(
+  contents: Pick<WebContents, 'on' | 'setWindowOpenHandler'>,
+  deps: Pick<SecurityDeps, 'appUrl' | 'openExternal'>,
+): void {
   contents.on('will-navigate', (event, url) => {
     if (!deps.appUrl.isApp(url)) event.preventDefault();
   });

@@ -2,7 +2,7 @@ import { BrowserWindow, nativeTheme } from 'electron';
 import { join } from 'node:path';
 
 /** The one application window, with the webPreferences Electron's security checklist asks for. */
-export function createMainWindow(preloadPath: string): BrowserWindow {
+export function createMainWindow(preloadPath: string, iconPath: string): BrowserWindow {
   const window = new BrowserWindow({
     width: 1280,
     height: 820,
@@ -10,6 +10,8 @@ export function createMainWindow(preloadPath: string): BrowserWindow {
     minHeight: 600,
     show: false,
     title: 'Swarmdeck',
+    // Linux shows this in the task bar; macOS and Windows take the packaged app's icon.
+    ...(process.platform === 'linux' ? { icon: iconPath } : {}),
     backgroundColor: nativeTheme.shouldUseDarkColors ? '#16181d' : '#f7f8fa',
     webPreferences: secureWebPreferences(preloadPath),
   });

@@ -15,7 +15,8 @@ export function parseWebArgs(argv: readonly string[]): WebCliArgs {
     else if (arg === '--port' || arg?.startsWith('--port=')) {
       const value = arg === '--port' ? argv[++i] : arg.slice('--port='.length);
       const port = Number(value);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliUsageError(`--port wants a number from 0 to 65535, got ${value ?? 'nothing'}`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new CliUsageError(`--port wants a number from 0 to 65535, got ${value ?? 'nothing'}`);
       args.port = port;
     } else throw new CliUsageError(`unknown argument ${arg}`);
   }

@@ -35,9 +35,11 @@ async function main(): Promise<void> {
 function openInBrowser(url: string): void {
   const [command, ...args] =
     process.platform === 'darwin' ? ['open', url] : process.platform === 'win32' ? ['cmd', '/c', 'start', '', url] : ['xdg-open', url];
-  spawn(command as string, args, { stdio: 'ignore', detached: true }).on('error', () => {
-    process.stderr.write('Could not open a browser; open the URL above yourself.\n');
-  }).unref();
+  spawn(command as string, args, { stdio: 'ignore', detached: true })
+    .on('error', () => {
+      process.stderr.write('Could not open a browser; open the URL above yourself.\n');
+    })
+    .unref();
 }
 
 main().catch((err: unknown) => {

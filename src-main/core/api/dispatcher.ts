@@ -65,7 +65,13 @@ function toValidationIssue(issue: z.core.$ZodIssue): ValidationIssue {
   const path = issue.path.map(String).join('.');
   if (OWN_ISSUE_CODES.has(issue.message)) return { path, code: issue.message as IssueCode, message: issue.message };
   const code: IssueCode =
-    issue.code === 'unrecognized_keys' ? 'UNKNOWN_FIELD' : issue.code === 'invalid_type' ? 'WRONG_TYPE' : issue.code === 'too_big' ? 'TOO_MANY' : 'INVALID_VALUE';
+    issue.code === 'unrecognized_keys'
+      ? 'UNKNOWN_FIELD'
+      : issue.code === 'invalid_type'
+        ? 'WRONG_TYPE'
+        : issue.code === 'too_big'
+          ? 'TOO_MANY'
+          : 'INVALID_VALUE';
   return { path, code, message: issue.message };
 }
 

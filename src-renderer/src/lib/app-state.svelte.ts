@@ -29,7 +29,9 @@ async function load(): Promise<void> {
 /** Reads everything, subscribes to changes, and re-reads after every reconnect (events may have been missed). */
 export function startAppState(): () => void {
   const stops = [
-    onEvent('clusters:changed', ({ clusters }) => (appState.clusters = clusters)),
+    onEvent('clusters:changed', ({ clusters }) => {
+      appState.clusters = clusters;
+    }),
     onEvent('settings:changed', ({ settings }) => applySettings(settings)),
     onConnectionChange((state) => {
       appState.connection = state;

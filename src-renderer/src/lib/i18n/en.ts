@@ -19,7 +19,8 @@ export const en = {
   },
   notices: {
     STORE_CORRUPT_MOVED: 'Your data file could not be read. It was moved aside to {path} and Swarmdeck started with no profiles.',
-    STORE_NEWER_VERSION: 'Your data file was written by a newer Swarmdeck. It was moved aside to {path} and Swarmdeck started with no profiles.',
+    STORE_NEWER_VERSION:
+      'Your data file was written by a newer Swarmdeck. It was moved aside to {path} and Swarmdeck started with no profiles.',
   },
   clusters: {
     title: 'Clusters',
@@ -43,7 +44,8 @@ export const en = {
   clusterForm: {
     newTitle: 'New swarm',
     newIntro: 'Name the swarm and list the Linux hosts with Docker that will form it. Swarmdeck saves them as a cluster profile.',
-    newNextStep: 'The guided setup (preflight checks, then the bootstrap) is not in this version yet; the profile keeps your hosts until it is.',
+    newNextStep:
+      'The guided setup (preflight checks, then the bootstrap) is not in this version yet; the profile keeps your hosts until it is.',
     existingTitle: 'Connect an existing swarm',
     existingIntro: 'Name the swarm and list one or more of its manager hosts. Swarmdeck saves them as a cluster profile.',
     name: 'Name',
@@ -86,7 +88,8 @@ export const en = {
     CONFLICT: 'A cluster named “{name}” exists already.',
     STORE_WRITE_FAILED: 'Could not save to {path}. Nothing was changed.',
     UNAUTHORIZED: 'Not authorized.',
-    TRANSPORT_CLOSED: 'The connection to the Swarmdeck core was lost. The action may or may not have been saved; the list is being re-read.',
+    TRANSPORT_CLOSED:
+      'The connection to the Swarmdeck core was lost. The action may or may not have been saved; the list is being re-read.',
     INTERNAL: 'Something went wrong inside Swarmdeck. The log has the details.',
   },
   issues: {

@@ -23,7 +23,8 @@ export const es: CatalogShape<typeof en> = {
   },
   notices: {
     STORE_CORRUPT_MOVED: 'No se pudo leer el archivo de datos. Se movió a {path} y Swarmdeck empezó sin perfiles.',
-    STORE_NEWER_VERSION: 'El archivo de datos lo escribió una versión más nueva de Swarmdeck. Se movió a {path} y Swarmdeck empezó sin perfiles.',
+    STORE_NEWER_VERSION:
+      'El archivo de datos lo escribió una versión más nueva de Swarmdeck. Se movió a {path} y Swarmdeck empezó sin perfiles.',
   },
   clusters: {
     title: 'Clústeres',
@@ -47,7 +48,8 @@ export const es: CatalogShape<typeof en> = {
   clusterForm: {
     newTitle: 'Nuevo swarm',
     newIntro: 'Dé un nombre al swarm y liste los hosts Linux con Docker que lo formarán. Swarmdeck los guarda como un perfil de clúster.',
-    newNextStep: 'La configuración guiada (verificaciones previas y luego el arranque) todavía no está en esta versión; el perfil guarda sus hosts hasta entonces.',
+    newNextStep:
+      'La configuración guiada (verificaciones previas y luego el arranque) todavía no está en esta versión; el perfil guarda sus hosts hasta entonces.',
     existingTitle: 'Conectar un swarm existente',
     existingIntro: 'Dé un nombre al swarm y liste uno o más de sus hosts manager. Swarmdeck los guarda como un perfil de clúster.',
     name: 'Nombre',
@@ -90,7 +92,8 @@ export const es: CatalogShape<typeof en> = {
     CONFLICT: 'Ya existe un clúster llamado «{name}».',
     STORE_WRITE_FAILED: 'No se pudo guardar en {path}. No se cambió nada.',
     UNAUTHORIZED: 'No autorizado.',
-    TRANSPORT_CLOSED: 'Se perdió la conexión con el núcleo de Swarmdeck. Puede que la acción se haya guardado o no; se está releyendo la lista.',
+    TRANSPORT_CLOSED:
+      'Se perdió la conexión con el núcleo de Swarmdeck. Puede que la acción se haya guardado o no; se está releyendo la lista.',
     INTERNAL: 'Algo falló dentro de Swarmdeck. El registro tiene los detalles.',
   },
   issues: {

@@ -4,7 +4,10 @@ import { currentLocale } from './index.svelte.js';
 
 export function formatDate(iso: string | Date, style: 'date' | 'datetime' = 'date'): string {
   const date = typeof iso === 'string' ? Date.parse(iso) : iso;
-  return new Intl.DateTimeFormat(currentLocale(), style === 'date' ? { dateStyle: 'medium' } : { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+  return new Intl.DateTimeFormat(
+    currentLocale(),
+    style === 'date' ? { dateStyle: 'medium' } : { dateStyle: 'medium', timeStyle: 'short' },
+  ).format(date);
 }
 
 export function formatNumber(value: number): string {
@@ -33,6 +36,12 @@ export function formatBytes(bytes: number): string {
 export function formatDuration(milliseconds: number): string {
   const seconds = Math.round(milliseconds / 1000);
   const [value, unit] =
-    seconds < 60 ? [seconds, 'second'] : seconds < 3600 ? [Math.round(seconds / 60), 'minute'] : seconds < 86400 ? [Math.round(seconds / 3600), 'hour'] : [Math.round(seconds / 86400), 'day'];
+    seconds < 60
+      ? [seconds, 'second']
+      : seconds < 3600
+        ? [Math.round(seconds / 60), 'minute']
+        : seconds < 86400
+          ? [Math.round(seconds / 3600), 'hour']
+          : [Math.round(seconds / 86400), 'day'];
   return new Intl.NumberFormat(currentLocale(), { style: 'unit', unit, unitDisplay: 'short' }).format(value);
 }

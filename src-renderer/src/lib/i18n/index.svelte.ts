@@ -25,7 +25,11 @@ export function currentLocale(): Locale {
  * Chooses the locale from the setting; "system" means the OS locale where the
  * host reports one (Electron), else the browser's languages.
  */
-export function applyLocaleSetting(setting: LocaleSetting, systemLocale: string | null, browserLanguages: readonly string[] = navigator.languages): void {
+export function applyLocaleSetting(
+  setting: LocaleSetting,
+  systemLocale: string | null,
+  browserLanguages: readonly string[] = navigator.languages,
+): void {
   state.locale = setting === 'system' ? matchLocale([...(systemLocale ? [systemLocale] : []), ...browserLanguages]) : setting;
   document.documentElement.lang = state.locale;
 }

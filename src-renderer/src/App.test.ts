@@ -1,0 +1,59 @@
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Core } from '../../src-main/core/create-core.js';
+import { testCore } from '../../test/support/core.js';
+import { inProcessBridge } from '../../test/support/in-process-bridge.js';
+import { makeTempDir } from '../../test/support/temp-dir.js';
+import App from './App.svelte';
+
+let core: Core;
+let cleanup: () => Promise<void>;
+
+beforeAll(async () => {
+  const temp = await makeTempDir();
+  cleanup = temp.cleanup;
+  core = await testCore(temp.dir);
+  window.swarmdeck = inProcessBridge(core);
+  render(App);
+});
+afterAll(() => cleanup());
+
+describe('the app shell against a real core', () => {
+  it('shows the sidebar and the empty state that says what to do next', async () => {
+    expect(await screen.findByRole('heading', { name: 'No clusters yet' })).toBeInTheDocument();
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    for (const name of ['Clusters', 'New swarm', 'Hosts', 'Settings']) expect(within(nav).getByRole('link', { name })).toBeInTheDocument();
+    expect(within(nav).getByRole('link', { name: 'Clusters' })).toHaveAttribute('aria-current', 'page');
+  });
+
+  it('shows the core’s refusal of a malformed host next to the line, then saves the corrected profile', async () => {
+    await fireEvent.click(screen.getAllByRole('button', { name: 'Set up a new swarm' })[0]!);
+    await fireEvent.input(await screen.findByLabelText('Name'), { target: { value: 'production' } });
+    const hosts = screen.getByLabelText('Hosts');
+    await fireEvent.input(hosts, { target: { value: 'ops@10.0.0.11\nnot a host\n' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Save profile' }));
+    expect(await screen.findByText('Line 2: not a host. Use user@host:port, or an alias from ~/.ssh/config.')).toBeInTheDocument();
+    expect(await core.dispatch('clusters.list', undefined)).toEqual({ ok: true, value: [] });
+
+    await fireEvent.input(hosts, { target: { value: 'ops@10.0.0.11\nops@10.0.0.12:2222\n' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Save profile' }));
+    const card = await screen.findByRole('article', { name: 'production' });
+    expect(within(card).getByText('2 hosts', { exact: false })).toBeInTheDocument();
+    expect(within(card).getByText('ops@10.0.0.12:2222')).toBeInTheDocument();
+  });
+
+  it('follows changes made elsewhere through the core’s events', async () => {
+    await core.dispatch('clusters.create', { name: 'staging' });
+    expect(await screen.findByRole('article', { name: 'staging' })).toBeInTheDocument();
+    expect(screen.getByText('2 cluster profiles')).toBeInTheDocument();
+  });
+
+  it('switches to Spanish without a restart when the setting changes', async () => {
+    await core.dispatch('settings.update', { locale: 'es' });
+    expect(await screen.findByRole('link', { name: 'Clústeres' })).toBeInTheDocument();
+    expect(screen.getByText('2 perfiles de clúster')).toBeInTheDocument();
+    expect(document.documentElement.lang).toBe('es');
+    await core.dispatch('settings.update', { locale: 'en' });
+    expect(await screen.findByRole('link', { name: 'Clusters' })).toBeInTheDocument();
+  });
+});

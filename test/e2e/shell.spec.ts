@@ -1,0 +1,142 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { startWebMode, type RunningWebMode } from './web-server.js';
+
+let dataDir: string;
+let web: RunningWebMode;
+
+test.beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'swarmdeck-e2e-'));
+  web = await startWebMode(dataDir);
+});
+test.afterEach(async () => {
+  await web.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+test('the shell renders with its sidebar and the empty state', async ({ page }) => {
+  await page.goto(web.url);
+  await expect(page.getByRole('heading', { name: 'No clusters yet' })).toBeVisible();
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  for (const name of ['Clusters', 'New swarm', 'Hosts', 'Settings']) await expect(nav.getByRole('link', { name })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Set up a new swarm' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Connect an existing swarm' })).toBeVisible();
+  // The token left the address bar for an HttpOnly cookie.
+  expect(page.url()).not.toContain('token=');
+  expect(await page.evaluate(() => document.cookie)).toBe('');
+});
+
+test('a cluster profile is created, renamed and removed, and each step survives a restart', async ({ page }) => {
+  await page.goto(web.url);
+  await page.getByRole('button', { name: 'Set up a new swarm' }).click();
+  await page.getByLabel('Name').fill('production');
+  await page.getByLabel('Hosts').fill('ops@10.0.0.11\nops@10.0.0.12\nops@10.0.0.13');
+  await page.getByLabel('Notes (optional)').fill('eu-west, 3 managers');
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await expect(page.getByRole('article', { name: 'production' })).toContainText('3 hosts');
+
+  await web.stop();
+  web = await startWebMode(dataDir);
+  await page.goto(web.url);
+  const card = page.getByRole('article', { name: 'production' });
+  await expect(card).toContainText('ops@10.0.0.12');
+  await card.getByRole('button', { name: 'Rename' }).click();
+  await page.getByLabel('New name for production').fill('prod-eu');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('article', { name: 'prod-eu' })).toBeVisible();
+
+  await web.stop();
+  web = await startWebMode(dataDir);
+  await page.goto(web.url);
+  const renamed = page.getByRole('article', { name: 'prod-eu' });
+  await expect(renamed).toBeVisible();
+  await renamed.getByRole('button', { name: 'Remove' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Remove prod-eu?' });
+  await expect(dialog).toContainText('The swarm and its hosts are not touched');
+  await dialog.getByRole('button', { name: 'Remove profile' }).click();
+  await expect(page.getByRole('heading', { name: 'No clusters yet' })).toBeVisible();
+
+  await web.stop();
+  web = await startWebMode(dataDir);
+  await page.goto(web.url);
+  await expect(page.getByRole('heading', { name: 'No clusters yet' })).toBeVisible();
+  const saved = JSON.parse(await readFile(join(dataDir, 'swarmdeck.json'), 'utf8'));
+  expect(saved.clusters).toEqual([]);
+  expect((await readdir(dataDir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+});
+
+test('the token is required for the page and for the API socket', async ({ page }) => {
+  const response = await page.goto(web.origin + '/');
+  expect(response?.status()).toBe(401);
+  await expect(page.locator('body')).toContainText('carries the token');
+  const refused = await page.evaluate(
+    (url) =>
+      new Promise<string>((resolve) => {
+        const ws = new WebSocket(url);
+        ws.onopen = () => resolve('open');
+        ws.onerror = () => resolve('refused');
+      }),
+    `ws://127.0.0.1:${new URL(web.origin).port}/api`,
+  );
+  expect(refused).toBe('refused');
+});
+
+test('a malformed contract call answers a typed error, and the UI says what was wrong', async ({ page }) => {
+  await page.goto(web.url);
+  await expect(page.getByRole('heading', { name: 'No clusters yet' })).toBeVisible();
+  const reply = await page.evaluate(
+    () =>
+      new Promise<unknown>((resolve) => {
+        const ws = new WebSocket(`ws://${location.host}/api`);
+        ws.onopen = () => ws.send(JSON.stringify({ id: 1, method: 'clusters.rename', input: { id: 42, name: '' } }));
+        ws.onmessage = (message) => {
+          const data = JSON.parse(String(message.data));
+          if (data.id === 1) resolve(data.result);
+        };
+      }),
+  );
+  expect(reply).toMatchObject({
+    ok: false,
+    error: { code: 'INVALID_ARGUMENT', issues: [{ path: 'id' }, { path: 'name', code: 'NAME_EMPTY' }] },
+  });
+
+  await page.getByRole('button', { name: 'Set up a new swarm' }).click();
+  await page.getByLabel('Hosts').fill('ops@good-host\nops@bad host');
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await expect(page.getByText('Give the cluster a name.')).toBeVisible();
+  await expect(page.getByText('Line 2: not a host.', { exact: false })).toBeVisible();
+});
+
+test('the theme follows the setting, and keyboard focus is visible', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(web.url);
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByLabel('Theme').selectOption('dark');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(background).toBe('rgb(22, 24, 29)');
+  await page.getByLabel('Theme').selectOption('system');
+  await expect(page.locator('html')).not.toHaveAttribute('data-theme', /./);
+
+  await page.keyboard.press('Tab');
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+  expect(outline).toBe('solid');
+});
+
+test('screenshot of the shell for the README', async ({ page }) => {
+  await page.goto(web.url);
+  await page.getByRole('link', { name: 'New swarm' }).click();
+  await page.getByLabel('Name').fill('production');
+  await page.getByLabel('Hosts').fill('ops@10.0.0.11\nops@10.0.0.12\nops@10.0.0.13\nops@10.0.0.21\nops@10.0.0.22');
+  await page.getByLabel('Notes (optional)').fill('3 managers, 2 workers; encrypted overlay "backend"');
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await page.getByRole('link', { name: 'New swarm' }).click();
+  await page.getByLabel('Name').fill('staging');
+  await page.getByLabel('Hosts').fill('lab-manager-1');
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await expect(page.getByRole('article')).toHaveCount(2);
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: 'docs/screenshot.png' });
+});
