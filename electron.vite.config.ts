@@ -2,8 +2,25 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import type { Plugin } from 'vite';
+import { contentSecurityPolicy } from './src-main/core/security/content-security-policy';
 
 const { version } = JSON.parse(readFileSync(resolve(import.meta.dirname, 'package.json'), 'utf8')) as { version: string };
+
+/** Production builds carry the strict CSP in index.html; the dev server needs Vite's injected styles and HMR. */
+function cspMetaTag(): Plugin {
+  return {
+    name: 'swarmdeck-csp-meta',
+    apply: 'build',
+    transformIndexHtml: () => [
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy({ meta: true }) },
+        injectTo: 'head-prepend',
+      },
+    ],
+  };
+}
 
 export default defineConfig({
   main: {
@@ -29,7 +46,7 @@ export default defineConfig({
   },
   renderer: {
     root: 'src-renderer',
-    plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') })],
+    plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') }), cspMetaTag()],
     build: {
       minify: true,
       rolldownOptions: { input: resolve(import.meta.dirname, 'src-renderer/index.html') },

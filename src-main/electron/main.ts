@@ -36,7 +36,6 @@ async function start(): Promise<void> {
     session: session.defaultSession,
     openExternal: (url) => shell.openExternal(url),
     appUrl,
-    production: devServerUrl === undefined,
   });
   registerIpcAdapter(ipcMain, core, () => mainWindow, appUrl);
 

@@ -62,28 +62,25 @@ describe('navigation and new windows', () => {
 });
 
 describe('session', () => {
-  function setup(production: boolean) {
+  function setup() {
     const app = new EventEmitter();
     let requestHandler: ((wc: unknown, permission: string, cb: (ok: boolean) => void) => void) | undefined;
     let checkHandler: (() => boolean) | undefined;
-    let headersHandler: ((details: { responseHeaders: Record<string, string[]> }, cb: (r: unknown) => void) => void) | undefined;
     const session = {
       setPermissionRequestHandler: (h: typeof requestHandler) => (requestHandler = h),
       setPermissionCheckHandler: (h: typeof checkHandler) => (checkHandler = h),
-      webRequest: { onHeadersReceived: (h: typeof headersHandler) => (headersHandler = h) },
     };
     applySecurityRestrictions({
       app: app as never,
       session: session as never,
       openExternal: async () => undefined,
       appUrl: url,
-      production,
     });
-    return { app, requestHandler: () => requestHandler, checkHandler: () => checkHandler, headersHandler: () => headersHandler };
+    return { app, requestHandler: () => requestHandler, checkHandler: () => checkHandler };
   }
 
   it('denies every permission request and check', () => {
-    const { requestHandler, checkHandler } = setup(true);
+    const { requestHandler, checkHandler } = setup();
     for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) {
       const callback = vi.fn();
       requestHandler()?.({}, permission, callback);
@@ -92,18 +89,8 @@ describe('session', () => {
     expect(checkHandler()?.()).toBe(false);
   });
 
-  it('adds a strict Content-Security-Policy to every response in production', () => {
-    const { headersHandler } = setup(true);
-    const callback = vi.fn();
-    headersHandler()?.({ responseHeaders: { 'X-Other': ['1'] } }, callback);
-    const headers = (callback.mock.calls[0]![0] as { responseHeaders: Record<string, string[]> }).responseHeaders;
-    expect(headers['X-Other']).toEqual(['1']);
-    expect(headers['Content-Security-Policy']![0]).toMatch(/default-src 'none'; script-src 'self'/);
-    expect(headers['Content-Security-Policy']![0]).not.toMatch(/unsafe-(inline|eval)/);
-  });
-
   it('restricts every web contents the app creates', () => {
-    const { app } = setup(true);
+    const { app } = setup();
     const contents = fakeContents();
     app.emit('web-contents-created', {}, contents);
     expect(contents.navigate('will-navigate', 'https://evil.example/')).toBe(true);

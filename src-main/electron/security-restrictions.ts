@@ -1,34 +1,25 @@
 import type { App, Session, WebContents } from 'electron';
-import { contentSecurityPolicy } from '../core/security/content-security-policy.js';
 import type { AppUrl } from './app-url.js';
 import { isAllowedExternalUrl } from './external-links.js';
 
 export interface SecurityDeps {
   app: Pick<App, 'on'>;
-  session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'webRequest'>;
+  session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>;
   openExternal: (url: string) => Promise<void>;
   appUrl: AppUrl;
-  /** Production builds get the strict CSP; the dev server needs Vite's inline HMR client. */
-  production: boolean;
 }
 
 /**
  * Electron's security checklist, applied once for every web contents the app
  * ever creates: no navigation away from the app, no new windows (https links on
- * the allowlist go to the OS browser), no webviews, no permissions, strict CSP.
+ * the allowlist go to the OS browser), no webviews, no permissions. The CSP is in
+ * the built index.html (see electron.vite.config.ts): file:// pages get no headers.
  */
 export function applySecurityRestrictions(deps: SecurityDeps): void {
   deps.app.on('web-contents-created', (_event, contents) => restrictContents(contents, deps));
 
   deps.session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   deps.session.setPermissionCheckHandler(() => false);
-
-  if (deps.production) {
-    const csp = contentSecurityPolicy();
-    deps.session.webRequest.onHeadersReceived((details, callback) => {
-      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
-    });
-  }
 }
 
 export function restrictContents(

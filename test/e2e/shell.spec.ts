@@ -140,3 +140,25 @@ test('screenshot of the shell for the README', async ({ page }) => {
   await page.mouse.move(0, 0);
   await page.screenshot({ path: 'docs/screenshot.png' });
 });
+
+test('the built page carries the strict CSP, and Chromium enforces it', async ({ page }) => {
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) violations.push(message.text());
+  });
+  await page.goto(web.url);
+  await expect(page.getByRole('heading', { name: 'No clusters yet' })).toBeVisible();
+  const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  expect(meta).toContain("script-src 'self'");
+  // The app itself runs without a single violation…
+  expect(violations).toEqual([]);
+  // …and an injected inline script does not run.
+  const ran = await page.evaluate(() => {
+    const script = document.createElement('script');
+    script.textContent = 'window.__injected = true';
+    document.body.append(script);
+    return (window as unknown as { __injected?: boolean }).__injected === true;
+  });
+  expect(ran).toBe(false);
+  await expect.poll(() => violations.length).toBeGreaterThan(0);
+});
