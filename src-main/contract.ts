@@ -129,6 +129,7 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'STORE_WRITE_FAILED'
   | 'UNAUTHORIZED'
+  | 'HOST_KEY_CHANGED'
   | 'TRANSPORT_CLOSED'
   | 'INTERNAL';
 

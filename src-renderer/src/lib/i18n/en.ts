@@ -88,6 +88,7 @@ export const en = {
     CONFLICT: 'A cluster named “{name}” exists already.',
     STORE_WRITE_FAILED: 'Could not save to {path}. Nothing was changed.',
     UNAUTHORIZED: 'Not authorized.',
+    HOST_KEY_CHANGED: 'The host key of {host} (port {port}) is not the one on record. Remove the old key in Hosts only if you know why it changed.',
     TRANSPORT_CLOSED:
       'The connection to the Swarmdeck core was lost. The action may or may not have been saved; the list is being re-read.',
     INTERNAL: 'Something went wrong inside Swarmdeck. The log has the details.',

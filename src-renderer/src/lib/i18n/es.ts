@@ -92,6 +92,7 @@ export const es: CatalogShape<typeof en> = {
     CONFLICT: 'Ya existe un clúster llamado «{name}».',
     STORE_WRITE_FAILED: 'No se pudo guardar en {path}. No se cambió nada.',
     UNAUTHORIZED: 'No autorizado.',
+    HOST_KEY_CHANGED: 'La clave de host de {host} (puerto {port}) no es la registrada. Quite la clave anterior en Hosts solo si sabe por qué cambió.',
     TRANSPORT_CLOSED:
       'Se perdió la conexión con el núcleo de Swarmdeck. Puede que la acción se haya guardado o no; se está releyendo la lista.',
     INTERNAL: 'Algo falló dentro de Swarmdeck. El registro tiene los detalles.',
