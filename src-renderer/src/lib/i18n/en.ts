@@ -1,3 +1,5 @@
+import type { ErrorCode } from '../../../../src-main/contract.js';
+
 // The source catalog: its keys and `{placeholders}` are the types every other locale must match.
 export const en = {
   app: {
@@ -88,7 +90,24 @@ export const en = {
     CONFLICT: 'A cluster named “{name}” exists already.',
     STORE_WRITE_FAILED: 'Could not save to {path}. Nothing was changed.',
     UNAUTHORIZED: 'Not authorized.',
-    HOST_KEY_CHANGED: 'The host key of {host} (port {port}) is not the one on record. Remove the old key in Hosts only if you know why it changed.',
+    HOST_KEY_CHANGED:
+      'The host key of {host} (port {port}) is not the one on record. Remove the old key in Hosts only if you know why it changed.',
+    SSH_CONNECTION_REFUSED: '{host} refused the connection. Is sshd running on that port?',
+    SSH_HOST_UNREACHABLE: '{host} cannot be reached from here.',
+    SSH_TIMEOUT: '{host} did not answer in time.',
+    SSH_AUTH_FAILED: '{host} rejected every way of logging in that was tried.',
+    SSH_NO_AUTH_METHOD: 'No way to log in to {host}: no ssh-agent, key file or password.',
+    SSH_FAILED: 'SSH to {host} failed.',
+    HOST_KEY_REVOKED: 'The host key of {host} is marked as revoked in known_hosts. The connection was refused.',
+    HOST_KEY_REJECTED: 'The host key of {host} was not accepted, so nothing was sent to it.',
+    KEY_FILE_UNREADABLE: 'Cannot read the key file {path}.',
+    KEY_FILE_INVALID: '{path} is not a private key Swarmdeck can read.',
+    PASSPHRASE_REQUIRED: '{path} is encrypted; enter its passphrase.',
+    WRONG_PASSPHRASE: 'The passphrase for {path} is wrong.',
+    EXEC_FAILED: 'Could not start {command} on the host.',
+    EXEC_TIMEOUT: '{command} did not finish within {timeoutMs} ms.',
+    EXEC_OUTCOME_UNKNOWN: 'The connection closed before {command} finished. Its outcome is unknown; the state is being re-read.',
+    SUDO_PASSWORD_REQUIRED: 'sudo on this host asks for a password. Swarmdeck needs passwordless sudo (sudo -n) for this step.',
     TRANSPORT_CLOSED:
       'The connection to the Swarmdeck core was lost. The action may or may not have been saved; the list is being re-read.',
     INTERNAL: 'Something went wrong inside Swarmdeck. The log has the details.',
@@ -110,3 +129,6 @@ export const en = {
     INVALID_VALUE: 'Value not accepted.',
   },
 } as const;
+
+// Every error code the core can send has words (a compile error otherwise).
+en.errors satisfies Record<ErrorCode, string>;

@@ -1,0 +1,217 @@
+import { readFile } from 'node:fs/promises';
+import { Client, utils, type AuthenticationType, type ConnectConfig } from 'ssh2';
+import type { Duplex } from 'node:stream';
+import { CoreError } from '../errors.js';
+import { describeEndpoint, DEFAULT_AUTH_ORDER, type SshEndpoint } from './endpoint.js';
+import { hostKeyFrom, type HostKey } from './host-key.js';
+import type { HostKeyStore } from './host-key-store.js';
+import { sshError } from './ssh-errors.js';
+
+/** Asks the operator about a host key never seen before; true to trust it. */
+export type UnknownHostKeyPrompt = (endpoint: SshEndpoint, key: HostKey) => Promise<boolean>;
+
+/** Where passphrases and passwords come from: the vault, or the operator when the vault has none. */
+export interface Credentials {
+  passphrase(endpoint: SshEndpoint, keyFile: string): Promise<string | null>;
+  password(endpoint: SshEndpoint): Promise<string | null>;
+}
+
+export interface ConnectOptions {
+  hostKeys: HostKeyStore;
+  promptUnknownHostKey: UnknownHostKeyPrompt;
+  credentials: Credentials;
+  /** ssh-agent socket; SSH_AUTH_SOCK by default (Pageant on Windows). */
+  agent?: string | undefined;
+  readyTimeoutMs?: number;
+  keepaliveIntervalMs?: number;
+  keepaliveCountMax?: number;
+}
+
+export interface SshConnection {
+  client: Client;
+  endpoint: SshEndpoint;
+  hostKey: HostKey;
+  /** The method that got us in, for "Test connection". */
+  authMethod: AuthenticationType;
+  /** Closes this connection and every jump hop under it. */
+  close(): void;
+}
+
+export const DEFAULTS = { readyTimeoutMs: 15_000, keepaliveIntervalMs: 10_000, keepaliveCountMax: 3 };
+
+/**
+ * Opens one SSH connection (through its ProxyJump hops, each with its own
+ * host-key check). Every connect in the app goes through here, so every one
+ * has a hostVerifier: ssh2 accepts any key without one.
+ */
+export async function connectSsh(endpoint: SshEndpoint, options: ConnectOptions): Promise<SshConnection> {
+  const hops: Omit<SshConnection, 'close'>[] = [];
+  try {
+    let sock: Duplex | undefined;
+    for (const hop of endpoint.jump ?? []) {
+      const connection = await connectOne(hop, options, sock);
+      hops.push(connection);
+      sock = await forwardOut(connection.client, nextAfter(endpoint, hop));
+    }
+    const final = await connectOne(endpoint, options, sock);
+    return {
+      ...final,
+      close: () => {
+        final.client.end();
+        for (const hop of hops.reverse()) hop.client.end();
+      },
+    };
+  } catch (err) {
+    for (const hop of hops.reverse()) hop.client.end();
+    throw err;
+  }
+}
+
+/** The endpoint a hop forwards to: the next hop, or the target after the last one. */
+function nextAfter(target: SshEndpoint, hop: SshEndpoint): SshEndpoint {
+  const jumps = target.jump ?? [];
+  const index = jumps.indexOf(hop);
+  return jumps[index + 1] ?? target;
+}
+
+function forwardOut(client: Client, to: SshEndpoint): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    client.forwardOut('127.0.0.1', 0, to.host, to.port, (err, stream) => {
+      if (err)
+        reject(
+          new CoreError('SSH_HOST_UNREACHABLE', `The jump host could not reach ${describeEndpoint(to)}: ${err.message}`, {
+            params: { host: describeEndpoint(to) },
+          }),
+        );
+      else resolve(stream);
+    });
+  });
+}
+
+async function connectOne(endpoint: SshEndpoint, options: ConnectOptions, sock: Duplex | undefined): Promise<Omit<SshConnection, 'close'>> {
+  const client = new Client();
+  let seenKey: HostKey | undefined;
+  let verdictError: CoreError | undefined;
+  let authMethod: AuthenticationType = 'none';
+  const methods = await authAttempts(endpoint, options);
+
+  const config: ConnectConfig = {
+    host: endpoint.host,
+    port: endpoint.port,
+    username: endpoint.user,
+    ...(sock ? { sock } : {}),
+    readyTimeout: options.readyTimeoutMs ?? DEFAULTS.readyTimeoutMs,
+    keepaliveInterval: options.keepaliveIntervalMs ?? DEFAULTS.keepaliveIntervalMs,
+    keepaliveCountMax: options.keepaliveCountMax ?? DEFAULTS.keepaliveCountMax,
+    agentForward: false,
+    hostVerifier: (blob: Buffer, verify: (valid: boolean) => void) => {
+      void checkHostKey(endpoint, blob, options).then(
+        (key) => {
+          seenKey = key;
+          verify(true);
+        },
+        (err: unknown) => {
+          verdictError = err instanceof CoreError ? err : sshError(err, endpoint);
+          verify(false);
+        },
+      );
+    },
+    authHandler: (_methodsLeft, _partial, next) => {
+      const attempt = methods.shift();
+      if (!attempt) return next(false as never);
+      authMethod = attempt.type;
+      next(attempt as never);
+    },
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    client.once('ready', () => resolve());
+    client.once('error', (err) => reject(verdictError ?? sshError(err, endpoint)));
+    client.connect(config);
+  });
+  // Later errors (a dropped link) are reported through 'close'; an unhandled 'error' would crash the process.
+  client.on('error', () => undefined);
+  if (!seenKey) throw new CoreError('SSH_FAILED', 'No host key was checked', { params: { host: describeEndpoint(endpoint) } });
+  return { client, endpoint, hostKey: seenKey, authMethod };
+}
+
+async function checkHostKey(endpoint: SshEndpoint, blob: Buffer, options: ConnectOptions): Promise<HostKey> {
+  const key = hostKeyFrom(blob);
+  const verdict = await options.hostKeys.verify(endpoint.host, endpoint.port, key);
+  const params = { host: endpoint.host, port: String(endpoint.port), keyType: key.type, fingerprint: key.fingerprint };
+  switch (verdict.status) {
+    case 'known':
+      return key;
+    case 'revoked':
+      throw new CoreError('HOST_KEY_REVOKED', `The host key of ${describeEndpoint(endpoint)} is marked @revoked`, { params });
+    case 'changed':
+      throw new CoreError(
+        'HOST_KEY_CHANGED',
+        `The host key of ${describeEndpoint(endpoint)} changed: it was ${verdict.knownFingerprints.join(', ')} and is now ${key.fingerprint}`,
+        { params: { ...params, knownFingerprints: verdict.knownFingerprints.join(', ') } },
+      );
+    case 'unknown':
+      if (!(await options.promptUnknownHostKey(endpoint, key))) {
+        throw new CoreError('HOST_KEY_REJECTED', `The host key of ${describeEndpoint(endpoint)} was not accepted`, { params });
+      }
+      await options.hostKeys.trust(endpoint.host, endpoint.port, key);
+      return key;
+  }
+}
+
+type Attempt =
+  | { type: 'agent'; username: string; agent: string }
+  | { type: 'publickey'; username: string; key: Buffer; passphrase?: string }
+  | { type: 'password'; username: string; password: string };
+
+/**
+ * The methods to offer, in the endpoint's order. A key file is read and, if
+ * encrypted, its passphrase checked here, so a wrong passphrase is reported as
+ * such instead of as a rejected login.
+ */
+async function authAttempts(endpoint: SshEndpoint, options: ConnectOptions): Promise<Attempt[]> {
+  const attempts: Attempt[] = [];
+  const username = endpoint.user;
+  for (const method of endpoint.auth.length > 0 ? endpoint.auth : DEFAULT_AUTH_ORDER) {
+    if (method === 'agent') {
+      const agent = options.agent ?? (process.platform === 'win32' ? 'pageant' : process.env.SSH_AUTH_SOCK);
+      if (agent) attempts.push({ type: 'agent', username, agent });
+    } else if (method === 'key' && endpoint.identityFile) {
+      attempts.push(await keyAttempt(endpoint, endpoint.identityFile, options.credentials));
+    } else if (method === 'password') {
+      const password = await options.credentials.password(endpoint);
+      if (password !== null) attempts.push({ type: 'password', username, password });
+    }
+  }
+  if (attempts.length === 0) {
+    throw new CoreError('SSH_NO_AUTH_METHOD', `No way to log in to ${describeEndpoint(endpoint)}: no agent, key file or password`, {
+      params: { host: describeEndpoint(endpoint) },
+    });
+  }
+  return attempts;
+}
+
+async function keyAttempt(endpoint: SshEndpoint, keyFile: string, credentials: Credentials): Promise<Attempt> {
+  let key: Buffer;
+  try {
+    key = await readFile(keyFile);
+  } catch (err) {
+    throw new CoreError('KEY_FILE_UNREADABLE', `Cannot read the key file ${keyFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, {
+      params: { path: keyFile },
+    });
+  }
+  const plain = utils.parseKey(key);
+  if (!(plain instanceof Error)) return { type: 'publickey', username: endpoint.user, key };
+  if (!/encrypted|passphrase/i.test(plain.message)) {
+    throw new CoreError('KEY_FILE_INVALID', `${keyFile} is not a private key ssh2 can read: ${plain.message}`, {
+      params: { path: keyFile },
+    });
+  }
+  const passphrase = await credentials.passphrase(endpoint, keyFile);
+  if (passphrase === null)
+    throw new CoreError('PASSPHRASE_REQUIRED', `${keyFile} is encrypted and no passphrase was given`, { params: { path: keyFile } });
+  const parsed = utils.parseKey(key, passphrase);
+  if (parsed instanceof Error)
+    throw new CoreError('WRONG_PASSPHRASE', `The passphrase for ${keyFile} is wrong`, { params: { path: keyFile } });
+  return { type: 'publickey', username: endpoint.user, key, passphrase };
+}
