@@ -11,6 +11,8 @@ export default defineConfig({
           name: 'core',
           environment: 'node',
           include: ['src-main/**/*.test.ts', 'scripts/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          // Tests against real lab hosts are `*.lab.test.ts`; they run with the lab suites.
+          exclude: ['**/*.lab.test.ts', '**/node_modules/**'],
         },
       },
       {
@@ -27,7 +29,7 @@ export default defineConfig({
         test: {
           name: 'lab',
           environment: 'node',
-          include: ['test/lab/**/*.test.ts'],
+          include: ['test/lab/**/*.test.ts', 'src-main/**/*.lab.test.ts'],
           testTimeout: 300_000,
           hookTimeout: 900_000,
           fileParallelism: false,

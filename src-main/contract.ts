@@ -59,6 +59,68 @@ export interface RemoveClusterInput {
 
 export type SettingsPatch = Partial<Settings>;
 
+export type AuthMethod = 'agent' | 'key' | 'password';
+
+/** A server the app can reach over SSH, as the operator described it (or imported it from ~/.ssh/config). */
+export interface HostRecord {
+  id: string;
+  /** The name the operator knows it by; jump hosts refer to each other by alias. */
+  alias: string;
+  address: string;
+  port: number;
+  user: string;
+  /** Tried in this order. */
+  auth: AuthMethod[];
+  identityFile: string | null;
+  /** ProxyJump: aliases of other host records, the first one reached directly. */
+  jump: string[];
+  tags: string[];
+}
+
+export type HostInput = Omit<HostRecord, 'id'> & { id?: string };
+
+export type SwarmLocalState = 'inactive' | 'pending' | 'active' | 'error' | 'locked';
+
+/** What "Test connection" found out. */
+export interface HostTestResult {
+  authMethod: AuthMethod;
+  keyType: string;
+  fingerprint: string;
+  dockerVersion: string | null;
+  swarm: { state: SwarmLocalState; clusterId: string | null; isManager: boolean } | null;
+  /** Set when SSH worked but the Docker socket did not answer (e.g. the user is not in the docker group). */
+  dockerError: ContractError | null;
+}
+
+export interface SshConfigCandidate {
+  alias: string;
+  address: string;
+  port: number;
+  user: string;
+  identityFile: string | null;
+  jump: string[];
+  alreadyImported: boolean;
+}
+
+export type KeychainStatus = { status: 'available' } | { status: 'locked' | 'unavailable'; reason: string };
+
+export interface HostKeyPrompt {
+  promptId: string;
+  host: string;
+  port: number;
+  keyType: string;
+  fingerprint: string;
+}
+
+export interface SecretPrompt {
+  promptId: string;
+  kind: 'password' | 'passphrase';
+  /** `user@host:port` for passwords, the key file for passphrases. */
+  target: string;
+  /** Whether "remember in the keychain" can be offered. */
+  canRemember: boolean;
+}
+
 export interface Contract {
   app: {
     info(): Promise<AppInfo>;
@@ -73,15 +135,45 @@ export interface Contract {
     get(): Promise<Settings>;
     update(patch: SettingsPatch): Promise<Settings>;
   };
+  hosts: {
+    list(): Promise<HostRecord[]>;
+    save(input: HostInput): Promise<HostRecord>;
+    remove(input: { id: string }): Promise<void>;
+    test(input: { id: string }): Promise<HostTestResult>;
+    /** Forgets the host's key in the app's known_hosts, after a warning in the UI. */
+    forgetHostKey(input: { id: string }): Promise<{ removed: number; remainingInUserFiles: number }>;
+    readSshConfig(): Promise<SshConfigCandidate[]>;
+    importSshConfig(input: { aliases: string[] }): Promise<HostRecord[]>;
+  };
+  prompts: {
+    answerHostKey(input: { promptId: string; accept: boolean }): Promise<void>;
+    /** The one place a secret travels: from the operator's keyboard to the core, never back. */
+    answerSecret(input: { promptId: string; secret: string | null; remember: boolean }): Promise<void>;
+  };
+  keychain: {
+    status(): Promise<KeychainStatus>;
+  };
 }
 
 /** Events pushed from the core to the renderer. */
 export interface ContractEvents {
   'clusters:changed': { clusters: ClusterProfile[] };
   'settings:changed': { settings: Settings };
+  'hosts:changed': { hosts: HostRecord[] };
+  'prompt:hostKey': HostKeyPrompt;
+  'prompt:secret': SecretPrompt;
+  /** A prompt that timed out or was answered elsewhere (another window). */
+  'prompt:closed': { promptId: string };
 }
 export type EventName = keyof ContractEvents;
-export const EVENT_NAMES = ['clusters:changed', 'settings:changed'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = [
+  'clusters:changed',
+  'settings:changed',
+  'hosts:changed',
+  'prompt:hostKey',
+  'prompt:secret',
+  'prompt:closed',
+] as const satisfies readonly EventName[];
 
 type MethodPaths<C> = {
   [N in keyof C & string]: { [M in keyof C[N] & string]: `${N}.${M}` }[keyof C[N] & string];
@@ -110,6 +202,16 @@ export const METHOD_NAMES = [
   'clusters.remove',
   'settings.get',
   'settings.update',
+  'hosts.list',
+  'hosts.save',
+  'hosts.remove',
+  'hosts.test',
+  'hosts.forgetHostKey',
+  'hosts.readSshConfig',
+  'hosts.importSshConfig',
+  'prompts.answerHostKey',
+  'prompts.answerSecret',
+  'keychain.status',
 ] as const satisfies readonly MethodName[];
 
 // A compile-time check that METHOD_NAMES lists every method of Contract.
@@ -130,6 +232,9 @@ export type ErrorCode =
   | 'STORE_WRITE_FAILED'
   | 'UNAUTHORIZED'
   | 'HOST_KEY_CHANGED'
+  | 'DOCKER_UNREACHABLE'
+  | 'SSH_CONFIG_UNREADABLE'
+  | 'PROMPT_EXPIRED'
   | 'EXEC_FAILED'
   | 'EXEC_TIMEOUT'
   | 'EXEC_OUTCOME_UNKNOWN'
@@ -175,6 +280,14 @@ export type IssueCode =
   | 'ID_INVALID'
   | 'NOTES_TOO_LONG'
   | 'NO_ARGUMENT_EXPECTED'
+  | 'ALIAS_INVALID'
+  | 'ADDRESS_INVALID'
+  | 'USER_INVALID'
+  | 'KEY_PATH_INVALID'
+  | 'AUTH_EMPTY'
+  | 'AUTH_DUPLICATE'
+  | 'JUMP_SELF'
+  | 'TAG_INVALID'
   | 'UNKNOWN_FIELD'
   | 'WRONG_TYPE'
   | 'TOO_MANY'

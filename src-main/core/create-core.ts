@@ -1,10 +1,29 @@
-import type { AppInfo, Result } from '../contract.js';
+import { join } from 'node:path';
+import type { AppInfo, KeychainStatus } from '../contract.js';
 import { createDispatcher, type Dispatch, type Routes } from './api/dispatcher.js';
-import { createClusterSchema, noInputSchema, removeClusterSchema, renameClusterSchema, settingsPatchSchema } from './api/schemas.js';
+import {
+  answerHostKeySchema,
+  answerSecretSchema,
+  byIdSchema,
+  createClusterSchema,
+  hostInputSchema,
+  importSshConfigSchema,
+  noInputSchema,
+  removeClusterSchema,
+  renameClusterSchema,
+  settingsPatchSchema,
+} from './api/schemas.js';
 import { EventBus } from './events.js';
+import { HostService } from './hosts/host-service.js';
+import { probeKeychain, type Keychain } from './keychain/keychain.js';
+import { KeytarKeychain } from './keychain/keytar-keychain.js';
+import { SecretVault } from './keychain/secret-vault.js';
 import type { Logger } from './logger.js';
+import { PromptBroker } from './prompts/prompt-broker.js';
+import { HostKeyStore } from './ssh/host-key-store.js';
 import { ClusterProfiles } from './store/cluster-profiles.js';
 import { DataFile } from './store/data-file.js';
+import { HostRecords } from './store/host-records.js';
 import { SettingsStore } from './store/settings.js';
 
 export interface CoreOptions {
@@ -13,6 +32,13 @@ export interface CoreOptions {
   mode: AppInfo['mode'];
   systemLocale: string | null;
   logger: Logger;
+  /** The OS keychain by default; tests may hand in the same interface over a private keyring. */
+  keychain?: Keychain;
+  /** The operator's own known_hosts files, read only (default ~/.ssh/known_hosts). */
+  userKnownHosts?: string[];
+  sshConfigPath?: string;
+  sshAgent?: string;
+  promptTimeoutMs?: number;
 }
 
 export interface Core {
@@ -27,8 +53,32 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   await file.load();
   for (const notice of file.notices) options.logger.warn(`data file: ${notice.code}`, notice.params);
 
+  const keychain = options.keychain ?? new KeytarKeychain();
+  let keychainStatus: KeychainStatus = { status: 'unavailable', reason: 'not probed yet' };
+  // Probed in the background: a slow or absent keychain must not delay the window.
+  const probed = probeKeychain(keychain).then((status) => {
+    keychainStatus = status;
+    if (status.status !== 'available')
+      options.logger.warn('keychain not available; secrets will be asked each time', { status: status.status, reason: status.reason });
+    return status;
+  });
+
   const clusters = new ClusterProfiles(file, events);
   const settings = new SettingsStore(file, events);
+  const records = new HostRecords(file, events);
+  const prompts = new PromptBroker(events, options.promptTimeoutMs);
+  const hosts = new HostService({
+    records,
+    hostKeys: new HostKeyStore({
+      appFile: join(options.dataDir, 'known_hosts'),
+      ...(options.userKnownHosts ? { userFiles: options.userKnownHosts } : {}),
+    }),
+    vault: new SecretVault(keychain, () => keychainStatus),
+    prompts,
+    keychain: () => keychainStatus,
+    ...(options.sshAgent ? { agent: options.sshAgent } : {}),
+    ...(options.sshConfigPath ? { sshConfigPath: options.sshConfigPath } : {}),
+  });
 
   const routes: Routes = {
     'app.info': {
@@ -49,6 +99,19 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'clusters.remove': { schema: removeClusterSchema, handle: (input) => clusters.remove(input) },
     'settings.get': { schema: noInputSchema, handle: () => settings.get() },
     'settings.update': { schema: settingsPatchSchema, handle: (patch) => settings.update(patch) },
+    'hosts.list': { schema: noInputSchema, handle: () => records.list() },
+    'hosts.save': { schema: hostInputSchema, handle: (input) => records.save(input) },
+    'hosts.remove': { schema: byIdSchema, handle: ({ id }) => records.remove(id) },
+    'hosts.test': { schema: byIdSchema, handle: ({ id }) => hosts.test(id) },
+    'hosts.forgetHostKey': { schema: byIdSchema, handle: ({ id }) => hosts.forgetHostKey(id) },
+    'hosts.readSshConfig': { schema: noInputSchema, handle: () => hosts.readSshConfig() },
+    'hosts.importSshConfig': { schema: importSshConfigSchema, handle: ({ aliases }) => hosts.importSshConfig(aliases) },
+    'prompts.answerHostKey': { schema: answerHostKeySchema, handle: ({ promptId, accept }) => prompts.answer(promptId, accept) },
+    'prompts.answerSecret': {
+      schema: answerSecretSchema,
+      handle: ({ promptId, secret, remember }) => prompts.answer(promptId, { secret, remember }),
+    },
+    'keychain.status': { schema: noInputSchema, handle: () => probed },
   };
 
   const dispatch = createDispatcher(routes, {
@@ -60,5 +123,3 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 function describe(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : 'non-error thrown';
 }
-
-export type { Result };

@@ -58,6 +58,14 @@ const OWN_ISSUE_CODES = new Set<string>([
   'ID_INVALID',
   'NOTES_TOO_LONG',
   'NO_ARGUMENT_EXPECTED',
+  'ALIAS_INVALID',
+  'ADDRESS_INVALID',
+  'USER_INVALID',
+  'KEY_PATH_INVALID',
+  'AUTH_EMPTY',
+  'AUTH_DUPLICATE',
+  'JUMP_SELF',
+  'TAG_INVALID',
 ] satisfies IssueCode[]);
 
 /** Our schemas name their failures with issue codes; zod's own checks map onto a few generic ones. */

@@ -51,3 +51,53 @@ export const settingsPatchSchema = z.strictObject({
 
 /** Methods that take no argument accept `undefined` (and nothing else). */
 export const noInputSchema = z.undefined({ error: 'NO_ARGUMENT_EXPECTED' });
+
+// Hosts. Anything that reaches an ssh argument list is refused when it could be
+// read as an option (a leading dash) or carries whitespace or control characters.
+const safeWord = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+const idSchema = z.string().regex(/^[a-z0-9-]{1,64}$/, 'ID_INVALID');
+const aliasSchema = z.string().trim().min(1, 'ALIAS_INVALID').max(64, 'ALIAS_INVALID').regex(safeWord, 'ALIAS_INVALID');
+const addressSchema = z
+  .string()
+  .trim()
+  .max(253, 'ADDRESS_INVALID')
+  .regex(new RegExp(`^(?:${hostname}|[0-9A-Fa-f:.]+(?:%[A-Za-z0-9]+)?)$`), 'ADDRESS_INVALID');
+const portSchema = z
+  .number({ error: 'PORT_OUT_OF_RANGE' })
+  .int('PORT_OUT_OF_RANGE')
+  .min(1, 'PORT_OUT_OF_RANGE')
+  .max(65535, 'PORT_OUT_OF_RANGE');
+const userSchema = z.string().trim().min(1, 'USER_INVALID').max(64, 'USER_INVALID').regex(safeWord, 'USER_INVALID');
+const keyPathSchema = z
+  .string()
+  .trim()
+  .max(4096, 'KEY_PATH_INVALID')
+  // eslint-disable-next-line no-control-regex
+  .regex(/^(?:\/|~\/|[A-Za-z]:\\)[^\u0000-\u001f]*$/, 'KEY_PATH_INVALID');
+
+export const hostInputSchema = z
+  .strictObject({
+    id: idSchema.optional(),
+    alias: aliasSchema,
+    address: addressSchema,
+    port: portSchema,
+    user: userSchema,
+    auth: z
+      .array(z.enum(['agent', 'key', 'password']))
+      .min(1, 'AUTH_EMPTY')
+      .refine((list) => new Set(list).size === list.length, 'AUTH_DUPLICATE'),
+    identityFile: keyPathSchema.nullable(),
+    jump: z.array(aliasSchema).max(8),
+    tags: z.array(z.string().trim().min(1, 'TAG_INVALID').max(32, 'TAG_INVALID').regex(safeWord, 'TAG_INVALID')).max(32),
+  })
+  .refine((host) => !host.jump.includes(host.alias), { message: 'JUMP_SELF', path: ['jump'] });
+
+export const byIdSchema = z.strictObject({ id: idSchema });
+export const importSshConfigSchema = z.strictObject({ aliases: z.array(aliasSchema).min(1).max(1000) });
+const promptIdSchema = z.string().regex(/^[a-f0-9-]{8,64}$/, 'ID_INVALID');
+export const answerHostKeySchema = z.strictObject({ promptId: promptIdSchema, accept: z.boolean() });
+export const answerSecretSchema = z.strictObject({
+  promptId: promptIdSchema,
+  secret: z.string().max(4096).nullable(),
+  remember: z.boolean(),
+});

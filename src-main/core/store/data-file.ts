@@ -18,6 +18,18 @@ const clusterProfileSchema = z.object({
   updatedAt: z.string(),
 });
 
+const hostRecordSchema = z.object({
+  id: z.string(),
+  alias: z.string(),
+  address: z.string(),
+  port: z.number(),
+  user: z.string(),
+  auth: z.array(z.enum(['agent', 'key', 'password'])),
+  identityFile: z.string().nullable(),
+  jump: z.array(z.string()),
+  tags: z.array(z.string()),
+});
+
 const settingsSchema = z.object({
   theme: themeSchema.catch('system'),
   locale: localeSettingSchema.catch('system'),
@@ -26,13 +38,15 @@ const settingsSchema = z.object({
 const dataSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   clusters: z.array(clusterProfileSchema),
+  // Added after the first release of schema 1: absent means none yet.
+  hosts: z.array(hostRecordSchema).default([]),
   settings: settingsSchema,
 });
 
 export type AppData = z.infer<typeof dataSchema>;
 
 export function emptyData(): AppData {
-  return { schemaVersion: SCHEMA_VERSION, clusters: [], settings: { theme: 'system', locale: 'system' } };
+  return { schemaVersion: SCHEMA_VERSION, clusters: [], hosts: [], settings: { theme: 'system', locale: 'system' } };
 }
 
 /**
