@@ -1,4 +1,4 @@
-import type { AppInfo, ClusterProfile, Settings } from '../../../src-main/contract.js';
+import type { AppInfo, ClusterProfile, HostRecord, KeychainStatus, Settings } from '../../../src-main/contract.js';
 import { api, onConnectionChange, onEvent, type ConnectionState } from './api.js';
 import { applyLocaleSetting } from './i18n/index.svelte.js';
 import { applyTheme } from './theme.js';
@@ -8,9 +8,11 @@ export const appState = $state<{
   info: AppInfo | null;
   settings: Settings | null;
   clusters: ClusterProfile[];
+  hosts: HostRecord[];
+  keychain: KeychainStatus | null;
   connection: ConnectionState;
   loaded: boolean;
-}>({ info: null, settings: null, clusters: [], connection: 'connecting', loaded: false });
+}>({ info: null, settings: null, clusters: [], hosts: [], keychain: null, connection: 'connecting', loaded: false });
 
 function applySettings(settings: Settings): void {
   appState.settings = settings;
@@ -19,11 +21,16 @@ function applySettings(settings: Settings): void {
 }
 
 async function load(): Promise<void> {
-  const [info, settings, clusters] = await Promise.all([api.app.info(), api.settings.get(), api.clusters.list()]);
+  const [info, settings, clusters, hosts] = await Promise.all([api.app.info(), api.settings.get(), api.clusters.list(), api.hosts.list()]);
   appState.info = info;
   applySettings(settings);
   appState.clusters = clusters;
+  appState.hosts = hosts;
   appState.loaded = true;
+  // The keychain probe may take a few seconds; nothing waits for it.
+  void api.keychain.status().then((status) => {
+    appState.keychain = status;
+  });
 }
 
 /** Reads everything, subscribes to changes, and re-reads after every reconnect (events may have been missed). */
@@ -33,6 +40,9 @@ export function startAppState(): () => void {
       appState.clusters = clusters;
     }),
     onEvent('settings:changed', ({ settings }) => applySettings(settings)),
+    onEvent('hosts:changed', ({ hosts }) => {
+      appState.hosts = hosts;
+    }),
     onConnectionChange((state) => {
       appState.connection = state;
       if (state === 'open') void load().catch(() => undefined);

@@ -5,6 +5,10 @@ import { tDynamic } from './i18n/index.svelte.js';
 /** Words for an error from the core, in the current locale. */
 export function describeError(err: unknown): string {
   if (err instanceof ApiError) return tDynamic(`errors.${err.code}`, err.params, 'errors.INTERNAL');
+  // A contract error carried as data inside a result (e.g. HostTestResult.dockerError).
+  if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string') {
+    return tDynamic(`errors.${err.code}`, (err as { params?: Record<string, string> }).params ?? {}, 'errors.INTERNAL');
+  }
   return tDynamic('errors.INTERNAL');
 }
 
