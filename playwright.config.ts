@@ -23,5 +23,7 @@ export default defineConfig({
   projects: [
     { name: 'web', testMatch: 'e2e/**/*.spec.ts' },
     { name: 'electron', testMatch: 'e2e-electron/**/*.spec.ts' },
+    // Against real lab hosts: run with the lab suites (Linux, root).
+    { name: 'web-lab', testMatch: 'e2e-lab/**/*.spec.ts' },
   ],
 });

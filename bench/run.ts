@@ -9,6 +9,7 @@ import { coldStartBench } from './cold-start.js';
 type Bench = () => Promise<string>;
 const BENCHES: Record<string, Bench> = {
   'cold-start': coldStartBench,
+  lab: async () => (await import('./lab.js')).labBench(),
 };
 const DEFAULT = ['cold-start'];
 

@@ -89,8 +89,10 @@ else {
 }
 
 const lab = labStatus();
-if (lab.ok) vitest('lab', ['lab']);
-else if (process.env.CI === 'true') {
+if (lab.ok) {
+  vitest('lab', ['lab']);
+  playwright('e2e lab', 'web-lab');
+} else if (process.env.CI === 'true') {
   process.stdout.write(`\nFAILED lab: ${lab.reason} (CI must run the lab for real)\n`);
   totals.failed++;
   failures.push('lab prerequisites');

@@ -52,6 +52,44 @@ describeLab('SSH connection layer against lab hosts', () => {
     };
   }
 
+  it('asks for a password only after the host key is checked', async () => {
+    const order: string[] = [];
+    const hostKeys = new HostKeyStore({ appFile: join(dir, 'order_known_hosts'), userFiles: [] });
+    const ep = endpoint(passwordHost, { auth: ['password'], identityFile: undefined, jump: passwordHost.via ? [endpoint(bastion)] : [] });
+    const connection = await connectSsh(
+      ep,
+      options(
+        {
+          hostKeys,
+          promptUnknownHostKey: async (target) => {
+            order.push(`hostKey ${target.host}`);
+            return true;
+          },
+        },
+        {
+          password: async () => {
+            order.push('password');
+            return passwordHost.password!;
+          },
+        },
+      ),
+    );
+    connection.close();
+    expect(order.at(-1)).toBe('password');
+    expect(order.at(-2)).toBe(`hostKey ${passwordHost.address}`);
+  });
+
+  it('does not time out while the operator takes longer than the handshake timeout to answer', async () => {
+    const hostKeys = new HostKeyStore({ appFile: join(dir, 'slow_known_hosts'), userFiles: [] });
+    const slowAnswer = options({
+      hostKeys,
+      readyTimeoutMs: 1000,
+      promptUnknownHostKey: () => new Promise((resolve) => setTimeout(() => resolve(true), 2500)),
+    });
+    const connection = await connectSsh(endpoint(keyHost), slowAnswer);
+    connection.close();
+  });
+
   it('shows an unknown host key with the fingerprint ssh-keygen gives, remembers it once accepted, and runs a command', async () => {
     prompts.length = 0;
     const connection = await connectSsh(endpoint(keyHost), options());
@@ -132,13 +170,14 @@ describeLab('SSH connection layer against lab hosts', () => {
   });
 
   it('talks to the Docker API through the tunnel, and streams events', async () => {
-    const connection = await connectSsh(endpoint(keyHost), options());
+    // The bastion is a plain jump box without Docker; the manager behind it has one.
+    const connection = await connectSsh(endpoint(behindBastion, { jump: [endpoint(bastion)] }), options());
     const { docker, agent } = dockerOverSsh(connection.client);
     try {
       const version = await docker.version();
       expect(version.ApiVersion).toMatch(/^1\.\d+$/);
       const info = await docker.info();
-      expect(info.Name).toBe(keyHost.name);
+      expect(info.Name).toBe(behindBastion.name);
 
       const events = await docker.getEvents({ filters: { type: ['network'] } });
       const seen = new Promise<string>((resolve) =>
@@ -176,7 +215,9 @@ describeLab('SSH connection layer against lab hosts', () => {
 
   it('reports a refused connection and a missing key file with their own codes, without hanging', async () => {
     await expect(connectSsh(endpoint(keyHost, { port: 2222 }), options())).rejects.toMatchObject({ code: 'SSH_CONNECTION_REFUSED' });
-    await expect(connectSsh(endpoint(keyHost, { identityFile: join(dir, 'no-such-key') }), options())).rejects.toMatchObject({
+    // Key files are read only after the host key is checked; this store has not seen the rotated key yet.
+    const hostKeys = new HostKeyStore({ appFile: join(dir, 'fresh_known_hosts'), userFiles: [] });
+    await expect(connectSsh(endpoint(keyHost, { identityFile: join(dir, 'no-such-key') }), options({ hostKeys }))).rejects.toMatchObject({
       code: 'KEY_FILE_UNREADABLE',
     });
   });

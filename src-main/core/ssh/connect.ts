@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { Client, utils, type AuthenticationType, type ConnectConfig } from 'ssh2';
+import ssh2, { type AuthenticationType, type Client, type ConnectConfig } from 'ssh2';
 import type { Duplex } from 'node:stream';
 import { CoreError } from '../errors.js';
-import { describeEndpoint, DEFAULT_AUTH_ORDER, type SshEndpoint } from './endpoint.js';
+import { describeEndpoint, DEFAULT_AUTH_ORDER, type AuthMethod, type SshEndpoint } from './endpoint.js';
 import { hostKeyFrom, type HostKey } from './host-key.js';
 import type { HostKeyStore } from './host-key-store.js';
 import { sshError } from './ssh-errors.js';
@@ -36,6 +36,9 @@ export interface SshConnection {
   /** Closes this connection and every jump hop under it. */
   close(): void;
 }
+
+// ssh2 is CommonJS; Node's ESM loader cannot see its named exports in the built app.
+const { Client: SshClient, utils } = ssh2;
 
 export const DEFAULTS = { readyTimeoutMs: 15_000, keepaliveIntervalMs: 10_000, keepaliveCountMax: 3 };
 
@@ -89,53 +92,104 @@ function forwardOut(client: Client, to: SshEndpoint): Promise<Duplex> {
 }
 
 async function connectOne(endpoint: SshEndpoint, options: ConnectOptions, sock: Duplex | undefined): Promise<Omit<SshConnection, 'close'>> {
-  const client = new Client();
+  const client = new SshClient();
   let seenKey: HostKey | undefined;
-  let verdictError: CoreError | undefined;
+  let failure: CoreError | undefined;
   let authMethod: AuthenticationType = 'none';
-  const methods = await authAttempts(endpoint, options);
+  const timer = new HandshakeTimer(options.readyTimeoutMs ?? DEFAULTS.readyTimeoutMs, () => {
+    failure ??= new CoreError('SSH_TIMEOUT', `${describeEndpoint(endpoint)} did not complete the SSH handshake in time`, {
+      params: { host: describeEndpoint(endpoint) },
+    });
+    client.destroy();
+  });
+  // Asked only once the host key is checked: no secret is typed for a host not yet verified.
+  const attempts = new AuthAttempts(endpoint, options, timer);
 
   const config: ConnectConfig = {
     host: endpoint.host,
     port: endpoint.port,
     username: endpoint.user,
     ...(sock ? { sock } : {}),
-    readyTimeout: options.readyTimeoutMs ?? DEFAULTS.readyTimeoutMs,
+    // Our own timer bounds the handshake, paused while the operator answers a question.
+    readyTimeout: 2 ** 31 - 1,
     keepaliveInterval: options.keepaliveIntervalMs ?? DEFAULTS.keepaliveIntervalMs,
     keepaliveCountMax: options.keepaliveCountMax ?? DEFAULTS.keepaliveCountMax,
     agentForward: false,
     hostVerifier: (blob: Buffer, verify: (valid: boolean) => void) => {
-      void checkHostKey(endpoint, blob, options).then(
+      void checkHostKey(endpoint, blob, options, timer).then(
         (key) => {
           seenKey = key;
           verify(true);
         },
         (err: unknown) => {
-          verdictError = err instanceof CoreError ? err : sshError(err, endpoint);
+          failure = err instanceof CoreError ? err : sshError(err, endpoint);
           verify(false);
         },
       );
     },
     authHandler: (_methodsLeft, _partial, next) => {
-      const attempt = methods.shift();
-      if (!attempt) return next(false as never);
-      authMethod = attempt.type;
-      next(attempt as never);
+      void attempts.next().then(
+        (attempt) => {
+          if (attempt) authMethod = attempt.type;
+          next((attempt ?? false) as never);
+        },
+        (err: unknown) => {
+          failure = err instanceof CoreError ? err : sshError(err, endpoint);
+          next(false as never);
+        },
+      );
     },
   };
 
-  await new Promise<void>((resolve, reject) => {
-    client.once('ready', () => resolve());
-    client.once('error', (err) => reject(verdictError ?? sshError(err, endpoint)));
-    client.connect(config);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      client.once('ready', () => resolve());
+      client.once('error', (err) => reject(failure ?? attempts.failure() ?? sshError(err, endpoint)));
+      client.once('close', () => reject(failure ?? sshError(new Error('connection closed during the handshake'), endpoint)));
+      timer.start();
+      client.connect(config);
+    });
+  } finally {
+    timer.stop();
+  }
   // Later errors (a dropped link) are reported through 'close'; an unhandled 'error' would crash the process.
   client.on('error', () => undefined);
   if (!seenKey) throw new CoreError('SSH_FAILED', 'No host key was checked', { params: { host: describeEndpoint(endpoint) } });
   return { client, endpoint, hostKey: seenKey, authMethod };
 }
 
-async function checkHostKey(endpoint: SshEndpoint, blob: Buffer, options: ConnectOptions): Promise<HostKey> {
+/** A handshake deadline that does not run while the operator is answering a question. */
+class HandshakeTimer {
+  private handle: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly ms: number,
+    private readonly onTimeout: () => void,
+  ) {}
+
+  start(): void {
+    if (this.stopped) return;
+    clearTimeout(this.handle);
+    this.handle = setTimeout(this.onTimeout, this.ms);
+  }
+
+  async whilePaused<T>(work: () => Promise<T>): Promise<T> {
+    clearTimeout(this.handle);
+    try {
+      return await work();
+    } finally {
+      this.start();
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.handle);
+  }
+}
+
+async function checkHostKey(endpoint: SshEndpoint, blob: Buffer, options: ConnectOptions, timer: HandshakeTimer): Promise<HostKey> {
   const key = hostKeyFrom(blob);
   const verdict = await options.hostKeys.verify(endpoint.host, endpoint.port, key);
   const params = { host: endpoint.host, port: String(endpoint.port), keyType: key.type, fingerprint: key.fingerprint };
@@ -151,7 +205,7 @@ async function checkHostKey(endpoint: SshEndpoint, blob: Buffer, options: Connec
         { params: { ...params, knownFingerprints: verdict.knownFingerprints.join(', ') } },
       );
     case 'unknown':
-      if (!(await options.promptUnknownHostKey(endpoint, key))) {
+      if (!(await timer.whilePaused(() => options.promptUnknownHostKey(endpoint, key)))) {
         throw new CoreError('HOST_KEY_REJECTED', `The host key of ${describeEndpoint(endpoint)} was not accepted`, { params });
       }
       await options.hostKeys.trust(endpoint.host, endpoint.port, key);
@@ -165,53 +219,75 @@ type Attempt =
   | { type: 'password'; username: string; password: string };
 
 /**
- * The methods to offer, in the endpoint's order. A key file is read and, if
- * encrypted, its passphrase checked here, so a wrong passphrase is reported as
- * such instead of as a rejected login.
+ * The methods to offer, in the endpoint's order, each prepared only when the
+ * previous one was refused. A key file is read and, if encrypted, its
+ * passphrase checked here, so a wrong passphrase is reported as such instead
+ * of as a rejected login.
  */
-async function authAttempts(endpoint: SshEndpoint, options: ConnectOptions): Promise<Attempt[]> {
-  const attempts: Attempt[] = [];
-  const username = endpoint.user;
-  for (const method of endpoint.auth.length > 0 ? endpoint.auth : DEFAULT_AUTH_ORDER) {
-    if (method === 'agent') {
-      const agent = options.agent ?? (process.platform === 'win32' ? 'pageant' : process.env.SSH_AUTH_SOCK);
-      if (agent) attempts.push({ type: 'agent', username, agent });
-    } else if (method === 'key' && endpoint.identityFile) {
-      attempts.push(await keyAttempt(endpoint, endpoint.identityFile, options.credentials));
-    } else if (method === 'password') {
-      const password = await options.credentials.password(endpoint);
-      if (password !== null) attempts.push({ type: 'password', username, password });
-    }
-  }
-  if (attempts.length === 0) {
-    throw new CoreError('SSH_NO_AUTH_METHOD', `No way to log in to ${describeEndpoint(endpoint)}: no agent, key file or password`, {
-      params: { host: describeEndpoint(endpoint) },
-    });
-  }
-  return attempts;
-}
+class AuthAttempts {
+  private readonly order: AuthMethod[];
+  private offered = 0;
 
-async function keyAttempt(endpoint: SshEndpoint, keyFile: string, credentials: Credentials): Promise<Attempt> {
-  let key: Buffer;
-  try {
-    key = await readFile(keyFile);
-  } catch (err) {
-    throw new CoreError('KEY_FILE_UNREADABLE', `Cannot read the key file ${keyFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, {
-      params: { path: keyFile },
+  constructor(
+    private readonly endpoint: SshEndpoint,
+    private readonly options: ConnectOptions,
+    private readonly timer: HandshakeTimer,
+  ) {
+    this.order = [...(endpoint.auth.length > 0 ? endpoint.auth : DEFAULT_AUTH_ORDER)];
+  }
+
+  async next(): Promise<Attempt | null> {
+    for (let method = this.order.shift(); method; method = this.order.shift()) {
+      const attempt = await this.prepare(method);
+      if (attempt) {
+        this.offered++;
+        return attempt;
+      }
+    }
+    return null;
+  }
+
+  /** Why logging in failed, once every method was tried. */
+  failure(): CoreError | undefined {
+    if (this.order.length > 0 || this.offered > 0) return undefined;
+    return new CoreError('SSH_NO_AUTH_METHOD', `No way to log in to ${describeEndpoint(this.endpoint)}: no agent, key file or password`, {
+      params: { host: describeEndpoint(this.endpoint) },
     });
   }
-  const plain = utils.parseKey(key);
-  if (!(plain instanceof Error)) return { type: 'publickey', username: endpoint.user, key };
-  if (!/encrypted|passphrase/i.test(plain.message)) {
-    throw new CoreError('KEY_FILE_INVALID', `${keyFile} is not a private key ssh2 can read: ${plain.message}`, {
-      params: { path: keyFile },
-    });
+
+  private async prepare(method: AuthMethod): Promise<Attempt | null> {
+    const username = this.endpoint.user;
+    if (method === 'agent') {
+      const agent = this.options.agent ?? (process.platform === 'win32' ? 'pageant' : process.env.SSH_AUTH_SOCK);
+      return agent ? { type: 'agent', username, agent } : null;
+    }
+    if (method === 'key') return this.endpoint.identityFile ? this.keyAttempt(this.endpoint.identityFile) : null;
+    const password = await this.timer.whilePaused(() => this.options.credentials.password(this.endpoint));
+    return password === null ? null : { type: 'password', username, password };
   }
-  const passphrase = await credentials.passphrase(endpoint, keyFile);
-  if (passphrase === null)
-    throw new CoreError('PASSPHRASE_REQUIRED', `${keyFile} is encrypted and no passphrase was given`, { params: { path: keyFile } });
-  const parsed = utils.parseKey(key, passphrase);
-  if (parsed instanceof Error)
-    throw new CoreError('WRONG_PASSPHRASE', `The passphrase for ${keyFile} is wrong`, { params: { path: keyFile } });
-  return { type: 'publickey', username: endpoint.user, key, passphrase };
+
+  private async keyAttempt(keyFile: string): Promise<Attempt> {
+    let key: Buffer;
+    try {
+      key = await readFile(keyFile);
+    } catch (err) {
+      throw new CoreError('KEY_FILE_UNREADABLE', `Cannot read the key file ${keyFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, {
+        params: { path: keyFile },
+      });
+    }
+    const plain = utils.parseKey(key);
+    if (!(plain instanceof Error)) return { type: 'publickey', username: this.endpoint.user, key };
+    if (!/encrypted|passphrase/i.test(plain.message)) {
+      throw new CoreError('KEY_FILE_INVALID', `${keyFile} is not a private key ssh2 can read: ${plain.message}`, {
+        params: { path: keyFile },
+      });
+    }
+    const passphrase = await this.timer.whilePaused(() => this.options.credentials.passphrase(this.endpoint, keyFile));
+    if (passphrase === null)
+      throw new CoreError('PASSPHRASE_REQUIRED', `${keyFile} is encrypted and no passphrase was given`, { params: { path: keyFile } });
+    if (utils.parseKey(key, passphrase) instanceof Error) {
+      throw new CoreError('WRONG_PASSPHRASE', `The passphrase for ${keyFile} is wrong`, { params: { path: keyFile } });
+    }
+    return { type: 'publickey', username: this.endpoint.user, key, passphrase };
+  }
 }
