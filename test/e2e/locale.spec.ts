@@ -1,24 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
-import { startWebMode, type RunningWebMode } from './web-server.js';
-
-let dataDir: string;
-let web: RunningWebMode;
-
-test.beforeEach(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'swarmdeck-e2e-'));
-  web = await startWebMode(dataDir);
-});
-test.afterEach(async () => {
-  await web.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+import { expect, test } from './fixtures.js';
 
 test.use({ locale: 'en-US' });
 
-test('switching to Español in Settings translates the shell and the cluster screens, and a reload keeps it', async ({ page }) => {
+test('switching to Español in Settings translates the shell and the cluster screens, and a reload keeps it', async ({ page, web }) => {
   await page.goto(web.url);
   await page.getByRole('link', { name: 'Settings' }).click();
   await page.getByLabel('Language').selectOption('es');
@@ -53,7 +37,7 @@ test('switching to Español in Settings translates the shell and the cluster scr
 
 test.describe('with a Spanish browser', () => {
   test.use({ locale: 'es-MX' });
-  test('"Same as the system" follows the browser language in web mode', async ({ page }) => {
+  test('"Same as the system" follows the browser language in web mode', async ({ page, web }) => {
     await page.goto(web.url);
     await expect(page.getByRole('heading', { name: 'Todavía no hay clústeres' })).toBeVisible();
   });

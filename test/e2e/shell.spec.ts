@@ -1,22 +1,8 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
-import { startWebMode, type RunningWebMode } from './web-server.js';
+import { expect, test } from './fixtures.js';
 
-let dataDir: string;
-let web: RunningWebMode;
-
-test.beforeEach(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'swarmdeck-e2e-'));
-  web = await startWebMode(dataDir);
-});
-test.afterEach(async () => {
-  await web.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
-
-test('the shell renders with its sidebar and the empty state', async ({ page }) => {
+test('the shell renders with its sidebar and the empty state', async ({ page, web }) => {
   await page.goto(web.url);
   await expect(page.getByRole('heading', { name: 'No clusters yet' })).toBeVisible();
   const nav = page.getByRole('navigation', { name: 'Main' });
@@ -28,7 +14,7 @@ test('the shell renders with its sidebar and the empty state', async ({ page }) 
   expect(await page.evaluate(() => document.cookie)).toBe('');
 });
 
-test('a cluster profile is created, renamed and removed, and each step survives a restart', async ({ page }) => {
+test('a cluster profile is created, renamed and removed, and each step survives a restart', async ({ page, web }) => {
   await page.goto(web.url);
   await page.getByRole('button', { name: 'Set up a new swarm' }).click();
   await page.getByLabel('Name').fill('production');
@@ -37,8 +23,7 @@ test('a cluster profile is created, renamed and removed, and each step survives 
   await page.getByRole('button', { name: 'Save profile' }).click();
   await expect(page.getByRole('article', { name: 'production' })).toContainText('3 hosts');
 
-  await web.stop();
-  web = await startWebMode(dataDir);
+  await web.restart();
   await page.goto(web.url);
   const card = page.getByRole('article', { name: 'production' });
   await expect(card).toContainText('ops@10.0.0.12');
@@ -47,8 +32,7 @@ test('a cluster profile is created, renamed and removed, and each step survives 
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('article', { name: 'prod-eu' })).toBeVisible();
 
-  await web.stop();
-  web = await startWebMode(dataDir);
+  await web.restart();
   await page.goto(web.url);
   const renamed = page.getByRole('article', { name: 'prod-eu' });
   await expect(renamed).toBeVisible();
@@ -58,16 +42,15 @@ test('a cluster profile is created, renamed and removed, and each step survives 
   await dialog.getByRole('button', { name: 'Remove profile' }).click();
   await expect(page.getByRole('heading', { name: 'No clusters yet' })).toBeVisible();
 
-  await web.stop();
-  web = await startWebMode(dataDir);
+  await web.restart();
   await page.goto(web.url);
   await expect(page.getByRole('heading', { name: 'No clusters yet' })).toBeVisible();
-  const saved = JSON.parse(await readFile(join(dataDir, 'swarmdeck.json'), 'utf8'));
+  const saved = JSON.parse(await readFile(join(web.dataDir, 'swarmdeck.json'), 'utf8'));
   expect(saved.clusters).toEqual([]);
-  expect((await readdir(dataDir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  expect((await readdir(web.dataDir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
 });
 
-test('the token is required for the page and for the API socket', async ({ page }) => {
+test('the token is required for the page and for the API socket', async ({ page, web }) => {
   const response = await page.goto(web.origin + '/');
   expect(response?.status()).toBe(401);
   await expect(page.locator('body')).toContainText('carries the token');
@@ -83,7 +66,7 @@ test('the token is required for the page and for the API socket', async ({ page 
   expect(refused).toBe('refused');
 });
 
-test('a malformed contract call answers a typed error, and the UI says what was wrong', async ({ page }) => {
+test('a malformed contract call answers a typed error, and the UI says what was wrong', async ({ page, web }) => {
   await page.goto(web.url);
   await expect(page.getByRole('heading', { name: 'No clusters yet' })).toBeVisible();
   const reply = await page.evaluate(
@@ -109,7 +92,7 @@ test('a malformed contract call answers a typed error, and the UI says what was 
   await expect(page.getByText('Line 2: not a host.', { exact: false })).toBeVisible();
 });
 
-test('the theme follows the setting, and keyboard focus is visible', async ({ page }) => {
+test('the theme follows the setting, and keyboard focus is visible', async ({ page, web }) => {
   await page.emulateMedia({ colorScheme: 'light' });
   await page.goto(web.url);
   await page.getByRole('link', { name: 'Settings' }).click();
@@ -125,7 +108,7 @@ test('the theme follows the setting, and keyboard focus is visible', async ({ pa
   expect(outline).toBe('solid');
 });
 
-test('screenshot of the shell for the README', async ({ page }) => {
+test('screenshot of the shell for the README', async ({ page, web }) => {
   await page.goto(web.url);
   await page.getByRole('link', { name: 'New swarm' }).click();
   await page.getByLabel('Name').fill('production');
@@ -141,7 +124,7 @@ test('screenshot of the shell for the README', async ({ page }) => {
   await page.screenshot({ path: 'docs/screenshot.png' });
 });
 
-test('the built page carries the strict CSP, and Chromium enforces it', async ({ page }) => {
+test('the built page carries the strict CSP, and Chromium enforces it', async ({ page, web }) => {
   const violations: string[] = [];
   page.on('console', (message) => {
     if (message.text().includes('Content Security Policy')) violations.push(message.text());
