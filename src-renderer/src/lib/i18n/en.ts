@@ -195,6 +195,8 @@ export const en = {
     DOCKER_UNREACHABLE: 'SSH works, but Docker did not answer on {host}. Is the SSH user in the docker group?',
     SSH_CONFIG_UNREADABLE: 'Cannot read ~/.ssh/config.',
     PROMPT_EXPIRED: 'That question was already answered or has expired.',
+    OUTCOME_UNKNOWN:
+      'The connection dropped while the change was being sent. It may or may not have been applied; the state is being re-read.',
     TRANSPORT_CLOSED:
       'The connection to the Swarmdeck core was lost. The action may or may not have been saved; the list is being re-read.',
     INTERNAL: 'Something went wrong inside Swarmdeck. The log has the details.',

@@ -198,6 +198,7 @@ export const es: CatalogShape<typeof en> = {
     DOCKER_UNREACHABLE: 'SSH funciona, pero Docker no respondió en {host}. ¿Está el usuario SSH en el grupo docker?',
     SSH_CONFIG_UNREADABLE: 'No se puede leer ~/.ssh/config.',
     PROMPT_EXPIRED: 'Esa pregunta ya se respondió o expiró.',
+    OUTCOME_UNKNOWN: 'La conexión se cortó mientras se enviaba el cambio. Puede que se haya aplicado o no; se está releyendo el estado.',
     TRANSPORT_CLOSED:
       'Se perdió la conexión con el núcleo de Swarmdeck. Puede que la acción se haya guardado o no; se está releyendo la lista.',
     INTERNAL: 'Algo falló dentro de Swarmdeck. El registro tiene los detalles.',
