@@ -10,6 +10,7 @@ type Bench = () => Promise<string>;
 const BENCHES: Record<string, Bench> = {
   'cold-start': coldStartBench,
   lab: async () => (await import('./lab.js')).labBench(),
+  tunnel: async () => (await import('./tunnel.js')).tunnelBench(),
 };
 const DEFAULT = ['cold-start'];
 

@@ -1,13 +1,11 @@
 import { userInfo } from 'node:os';
 import type { AuthMethod, HostRecord, HostTestResult, KeychainStatus, SshConfigCandidate, SwarmLocalState } from '../../contract.js';
-import { dockerOverSsh } from '../docker/docker-client.js';
 import { CoreError, toContractError } from '../errors.js';
 import type { SecretVault } from '../keychain/secret-vault.js';
 import type { PromptBroker } from '../prompts/prompt-broker.js';
-import { connectSsh, type ConnectOptions, type SshConnection } from '../ssh/connect.js';
+import type { ConnectOptions, SshConnection } from '../ssh/connect.js';
 import type { SshEndpoint } from '../ssh/endpoint.js';
 import type { HostKeyStore } from '../ssh/host-key-store.js';
-import { readSshConfig } from '../ssh/ssh-config.js';
 import type { HostRecords } from '../store/host-records.js';
 import { PromptingCredentials } from './credentials.js';
 
@@ -47,6 +45,8 @@ export class HostService {
   }
 
   async connect(record: HostRecord): Promise<SshConnection> {
+    // ssh2 and dockerode load on first use: together they would add a fifth to the app's start-up.
+    const { connectSsh } = await import('../ssh/connect.js');
     const credentials = new PromptingCredentials(this.deps.vault, this.deps.prompts, this.deps.keychain);
     try {
       return await connectSsh(this.endpointFor(record), {
@@ -71,6 +71,7 @@ export class HostService {
   async test(id: string): Promise<HostTestResult> {
     const record = this.deps.records.get(id);
     const connection = await this.connect(record);
+    const { dockerOverSsh } = await import('../docker/docker-client.js');
     const { docker, agent } = dockerOverSsh(connection.client);
     try {
       const base = {
@@ -116,6 +117,7 @@ export class HostService {
 
   async readSshConfig(): Promise<SshConfigCandidate[]> {
     const known = new Set(this.deps.records.list().map((h) => h.alias));
+    const { readSshConfig } = await import('../ssh/ssh-config.js');
     const hosts = await readSshConfig(this.deps.sshConfigPath).catch((err: unknown) => {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw new CoreError('SSH_CONFIG_UNREADABLE', `Cannot read ~/.ssh/config: ${err instanceof Error ? err.message : String(err)}`);
