@@ -19,7 +19,11 @@ export class DockerSession {
 
   constructor(private readonly link: ManagedConnection) {}
 
-  async request<T>(kind: RequestKind, call: (docker: Docker) => Promise<T>): Promise<T> {
+  /**
+   * `readAttempts: 1` hands a dropped read back at once as SSH_LINK_LOST, for a
+   * caller that would rather try another host than wait for this one.
+   */
+  async request<T>(kind: RequestKind, call: (docker: Docker) => Promise<T>, readAttempts = READ_ATTEMPTS): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const { docker, connection } = await this.docker();
       try {
@@ -36,7 +40,9 @@ export class DockerSession {
             },
           );
         }
-        if (attempt >= READ_ATTEMPTS) throw err;
+        if (attempt >= readAttempts) {
+          throw new CoreError('SSH_LINK_LOST', 'The SSH connection dropped during the request', { cause: err });
+        }
       }
     }
   }

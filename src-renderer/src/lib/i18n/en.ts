@@ -197,6 +197,10 @@ export const en = {
     PROMPT_EXPIRED: 'That question was already answered or has expired.',
     OUTCOME_UNKNOWN:
       'The connection dropped while the change was being sent. It may or may not have been applied; the state is being re-read.',
+    NO_MANAGER_REACHABLE: "None of the swarm's managers answers ({managers}). Swarmdeck keeps trying.",
+    QUORUM_LOST:
+      'The swarm has lost quorum: too few managers are up to agree on any change. Bring managers back, or recover with docker swarm init --force-new-cluster.',
+    SSH_LINK_LOST: 'The SSH connection dropped during the request. Reconnecting…',
     TRANSPORT_CLOSED:
       'The connection to the Swarmdeck core was lost. The action may or may not have been saved; the list is being re-read.',
     INTERNAL: 'Something went wrong inside Swarmdeck. The log has the details.',

@@ -199,6 +199,10 @@ export const es: CatalogShape<typeof en> = {
     SSH_CONFIG_UNREADABLE: 'No se puede leer ~/.ssh/config.',
     PROMPT_EXPIRED: 'Esa pregunta ya se respondió o expiró.',
     OUTCOME_UNKNOWN: 'La conexión se cortó mientras se enviaba el cambio. Puede que se haya aplicado o no; se está releyendo el estado.',
+    NO_MANAGER_REACHABLE: 'Ninguno de los managers del swarm responde ({managers}). Swarmdeck sigue intentándolo.',
+    QUORUM_LOST:
+      'El swarm perdió el quórum: hay muy pocos managers activos para acordar cualquier cambio. Recupere managers, o restaure con docker swarm init --force-new-cluster.',
+    SSH_LINK_LOST: 'La conexión SSH se cortó durante la solicitud. Reconectando…',
     TRANSPORT_CLOSED:
       'Se perdió la conexión con el núcleo de Swarmdeck. Puede que la acción se haya guardado o no; se está releyendo la lista.',
     INTERNAL: 'Algo falló dentro de Swarmdeck. El registro tiene los detalles.',
