@@ -16,7 +16,8 @@ export type ClusterLinkStatus = { state: 'using'; manager: string } | { state: '
  * (deadline exceeded), steps down (lost leader status), or finds no leader
  * (Docker's own text adds "too few managers are online").
  */
-const QUORUM_LOST = /context deadline exceeded|code = DeadlineExceeded|node lost leader status|does not have a leader|no elected cluster leader/i;
+const QUORUM_LOST =
+  /context deadline exceeded|code = DeadlineExceeded|node lost leader status|does not have a leader|no elected cluster leader/i;
 
 /**
  * A swarm reached through whichever of its managers answers. When the manager
