@@ -92,6 +92,14 @@ export interface HostTestResult {
   dockerError: ContractError | null;
 }
 
+/** The live state of the app's SSH link to a host. */
+export interface HostLinkStatus {
+  id: string;
+  state: 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'failed' | 'closed';
+  error?: ContractError;
+  retryInMs?: number;
+}
+
 export interface SshConfigCandidate {
   alias: string;
   address: string;
@@ -160,6 +168,7 @@ export interface ContractEvents {
   'clusters:changed': { clusters: ClusterProfile[] };
   'settings:changed': { settings: Settings };
   'hosts:changed': { hosts: HostRecord[] };
+  'hosts:link': HostLinkStatus;
   'prompt:hostKey': HostKeyPrompt;
   'prompt:secret': SecretPrompt;
   /** A prompt that timed out or was answered elsewhere (another window). */
@@ -170,6 +179,7 @@ export const EVENT_NAMES = [
   'clusters:changed',
   'settings:changed',
   'hosts:changed',
+  'hosts:link',
   'prompt:hostKey',
   'prompt:secret',
   'prompt:closed',

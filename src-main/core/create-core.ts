@@ -69,6 +69,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const prompts = new PromptBroker(events, options.promptTimeoutMs);
   const hosts = new HostService({
     records,
+    events,
     hostKeys: new HostKeyStore({
       appFile: join(options.dataDir, 'known_hosts'),
       ...(options.userKnownHosts ? { userFiles: options.userKnownHosts } : {}),

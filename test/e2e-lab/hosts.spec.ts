@@ -66,6 +66,12 @@ test('add a host, check its fingerprint, trust it, and see it connect', async ({
   await row.getByRole('button', { name: 'Test connection' }).click();
   await expect(row.getByRole('status')).toHaveText('Connected', { timeout: 30_000 });
   await expect(prompt).toBeHidden();
+
+  // The dot is live: the link drops with sshd, and comes back with it.
+  await lab.killSshd(keyHost);
+  await expect(row.getByRole('status')).toHaveText('Reconnecting…', { timeout: 60_000 });
+  await lab.restartSshd(keyHost);
+  await expect(row.getByRole('status')).toHaveText('Connected', { timeout: 90_000 });
 });
 
 test('a changed host key is refused until the old one is forgotten on purpose', async ({ page }) => {

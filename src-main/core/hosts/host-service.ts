@@ -1,5 +1,13 @@
 import { userInfo } from 'node:os';
-import type { AuthMethod, HostRecord, HostTestResult, KeychainStatus, SshConfigCandidate, SwarmLocalState } from '../../contract.js';
+import type {
+  AuthMethod,
+  ErrorCode,
+  HostRecord,
+  HostTestResult,
+  KeychainStatus,
+  SshConfigCandidate,
+  SwarmLocalState,
+} from '../../contract.js';
 import { CoreError, toContractError } from '../errors.js';
 import type { SecretVault } from '../keychain/secret-vault.js';
 import type { PromptBroker } from '../prompts/prompt-broker.js';
@@ -7,10 +15,13 @@ import type { ConnectOptions, SshConnection } from '../ssh/connect.js';
 import type { SshEndpoint } from '../ssh/endpoint.js';
 import type { HostKeyStore } from '../ssh/host-key-store.js';
 import type { HostRecords } from '../store/host-records.js';
+import type { EventBus } from '../events.js';
+import { ManagedConnection } from '../ssh/managed-connection.js';
 import { PromptingCredentials } from './credentials.js';
 
 export interface HostServiceDeps {
   records: HostRecords;
+  events: EventBus;
   hostKeys: HostKeyStore;
   vault: SecretVault;
   prompts: PromptBroker;
@@ -25,7 +36,56 @@ const DOCKER_TIMEOUT_MS = 10_000;
 
 /** Hosts as the operator sees them: connect (asking what must be asked), test, import, forget a key. */
 export class HostService {
-  constructor(private readonly deps: HostServiceDeps) {}
+  /** One persistent link per host the operator has connected to; its state is pushed to the renderer. */
+  private readonly links = new Map<string, ManagedConnection>();
+
+  constructor(private readonly deps: HostServiceDeps) {
+    // A host edited or removed gets a fresh link (or none): the old one may point at the old address.
+    deps.events.subscribe((event, payload) => {
+      if (event !== 'hosts:changed') return;
+      const hosts = (payload as { hosts: HostRecord[] }).hosts;
+      for (const id of [...this.links.keys()]) {
+        const record = hosts.find((h) => h.id === id);
+        if (!record || JSON.stringify(record) !== JSON.stringify(this.linkedRecords.get(id))) this.dropLink(id);
+      }
+    });
+  }
+
+  private readonly linkedRecords = new Map<string, HostRecord>();
+
+  /** The host's persistent link, opened on first use. */
+  link(record: HostRecord): ManagedConnection {
+    let link = this.links.get(record.id);
+    if (!link) {
+      const created = new ManagedConnection(() => this.connect(record));
+      created.on('status', (status) =>
+        this.deps.events.emit('hosts:link', {
+          id: record.id,
+          state: status.state,
+          ...(status.error
+            ? {
+                error: {
+                  code: status.error.code as ErrorCode,
+                  message: status.error.message,
+                  ...(status.error.params ? { params: status.error.params } : {}),
+                },
+              }
+            : {}),
+          ...(status.retryInMs !== undefined ? { retryInMs: status.retryInMs } : {}),
+        }),
+      );
+      this.links.set(record.id, created);
+      this.linkedRecords.set(record.id, record);
+      link = created;
+    }
+    return link;
+  }
+
+  private dropLink(id: string): void {
+    this.links.get(id)?.close();
+    this.links.delete(id);
+    this.linkedRecords.delete(id);
+  }
 
   /** The record as an endpoint, with its jump aliases resolved to the records they name. */
   endpointFor(record: HostRecord): SshEndpoint {
@@ -70,7 +130,8 @@ export class HostService {
 
   async test(id: string): Promise<HostTestResult> {
     const record = this.deps.records.get(id);
-    const connection = await this.connect(record);
+    // A test is a fresh handshake (the host key is checked again); the link then stays up and shows live in Hosts.
+    const connection = await this.link(record).reconnectNow();
     const { dockerOverSsh } = await import('../docker/docker-client.js');
     const { docker, agent } = dockerOverSsh(connection.client);
     try {
@@ -106,7 +167,6 @@ export class HostService {
       }
     } finally {
       agent.destroy();
-      connection.close();
     }
   }
 

@@ -7,7 +7,7 @@ export type LinkState = 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'fail
 export interface LinkStatus {
   state: LinkState;
   /** For `failed` (and the last failure while `reconnecting`): what went wrong, with its code. */
-  error?: { code: string; message: string };
+  error?: { code: string; message: string; params?: Record<string, string> };
   /** Delay before the next attempt, while `reconnecting`. */
   retryInMs?: number;
 }
@@ -73,12 +73,20 @@ export class ManagedConnection extends EventEmitter<{ status: [LinkStatus]; conn
     return this.pending;
   }
 
-  /** After the operator fixed the cause of a failure (trusted a key, gave a password): try again now. */
-  retryNow(): Promise<SshConnection> {
+  /**
+   * A fresh handshake now, dropping the current link if there is one: after the
+   * operator fixed a failure (trusted a key, gave a password) or asked to test.
+   */
+  reconnectNow(): Promise<SshConnection> {
+    if (this.pending) return this.pending;
+    const previous = this.current;
+    this.current = null;
+    previous?.close();
+    if (this.status.state === 'closed') return Promise.reject(new CoreError('SSH_FAILED', 'This connection was closed'));
     clearTimeout(this.retryTimer);
     this.lastError = null;
-    if (this.status.state === 'failed') this.setStatus({ state: 'idle' });
-    return this.connection();
+    this.pending ??= this.connect();
+    return this.pending;
   }
 
   close(): void {
@@ -105,7 +113,10 @@ export class ManagedConnection extends EventEmitter<{ status: [LinkStatus]; conn
       this.settleWaiters(null, connection);
       return connection;
     } catch (err) {
-      const error = err instanceof CoreError ? { code: err.code, message: err.message } : { code: 'SSH_FAILED', message: String(err) };
+      const error =
+        err instanceof CoreError
+          ? { code: err.code, message: err.message, ...(err.params ? { params: err.params } : {}) }
+          : { code: 'SSH_FAILED', message: String(err) };
       if (this.status.state === 'closed') throw err;
       if (PERMANENT.has(error.code)) {
         this.lastError = err;

@@ -1,6 +1,7 @@
 import type { AppInfo, ClusterProfile, HostRecord, KeychainStatus, Settings } from '../../../src-main/contract.js';
 import { api, onConnectionChange, onEvent, type ConnectionState } from './api.js';
 import { applyLocaleSetting } from './i18n/index.svelte.js';
+import { hostLinks } from './host-status.svelte.js';
 import { applyTheme } from './theme.js';
 
 /** What the whole renderer shows: read once at start, then kept current by the core's events. */
@@ -42,6 +43,9 @@ export function startAppState(): () => void {
     onEvent('settings:changed', ({ settings }) => applySettings(settings)),
     onEvent('hosts:changed', ({ hosts }) => {
       appState.hosts = hosts;
+    }),
+    onEvent('hosts:link', (status) => {
+      hostLinks[status.id] = status;
     }),
     onConnectionChange((state) => {
       appState.connection = state;

@@ -1,4 +1,4 @@
-import type { HostTestResult } from '../../../src-main/contract.js';
+import type { HostLinkStatus, HostTestResult } from '../../../src-main/contract.js';
 import { api } from './api.js';
 import { describeError } from './describe-error.js';
 
@@ -16,4 +16,25 @@ export async function testHost(id: string): Promise<void> {
   } catch (err) {
     hostStatus[id] = { state: 'failed', message: describeError(err) };
   }
+}
+
+/** The live state of each host's SSH link, as the core pushes it. */
+export const hostLinks = $state<Record<string, HostLinkStatus>>({});
+
+export type ShownStatus = { state: 'unknown' | 'testing' | 'ok' | 'failed' | 'reconnecting'; message?: string };
+
+/** What the status column shows: a test in progress first, then the live link, then the last test. */
+export function shownStatus(id: string): ShownStatus {
+  const test = hostStatus[id];
+  const link = hostLinks[id];
+  if (test?.state === 'testing') return { state: 'testing' };
+  if (link && link.state !== 'idle' && link.state !== 'closed') {
+    if (link.state === 'ready')
+      return { state: test?.state === 'failed' ? 'failed' : 'ok', ...(test?.state === 'failed' ? { message: test.message } : {}) };
+    if (link.state === 'connecting') return { state: 'testing' };
+    const message = link.error ? describeError(link.error) : undefined;
+    return { state: link.state === 'failed' ? 'failed' : 'reconnecting', ...(message ? { message } : {}) };
+  }
+  if (!test) return { state: 'unknown' };
+  return test.state === 'failed' ? { state: 'failed', message: test.message } : { state: test.state };
 }

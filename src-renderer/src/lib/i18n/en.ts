@@ -82,6 +82,7 @@ export const en = {
     statusUnknown: 'Not tested',
     statusTesting: 'Testing…',
     statusOk: 'Connected',
+    statusReconnecting: 'Reconnecting…',
     statusFailed: 'Failed',
     resultAuth: 'Logged in with {method}',
     resultKey: '{keyType} host key {fingerprint}',

@@ -84,6 +84,7 @@ export const es: CatalogShape<typeof en> = {
     statusUnknown: 'Sin probar',
     statusTesting: 'Probando…',
     statusOk: 'Conectado',
+    statusReconnecting: 'Reconectando…',
     statusFailed: 'Falló',
     resultAuth: 'Sesión iniciada con {method}',
     resultKey: 'Clave de host {keyType} {fingerprint}',
