@@ -221,4 +221,32 @@ describeLab('SSH connection layer against lab hosts', () => {
       code: 'KEY_FILE_UNREADABLE',
     });
   });
+
+  it('says when sudo would need a password instead of waiting for one', async () => {
+    const original = (await lab.exec(keyHost, ['cat', '/etc/sudoers.d/ops'])).stdout;
+    await lab.exec(keyHost, ['sh', '-c', "echo 'ops ALL=(ALL) ALL' > /etc/sudoers.d/ops"]);
+    const connection = await connectSsh(
+      endpoint(keyHost),
+      options({ hostKeys: new HostKeyStore({ appFile: join(dir, 'sudo_known_hosts'), userFiles: [] }) }),
+    );
+    try {
+      await expect(execRemote(connection.client, ['true'], { sudo: true, timeoutMs: 10_000 })).rejects.toMatchObject({
+        code: 'SUDO_PASSWORD_REQUIRED',
+      });
+    } finally {
+      connection.close();
+      await lab.exec(keyHost, ['sh', '-c', `printf '%s' "$1" > /etc/sudoers.d/ops`, 'sh', original]);
+    }
+  });
+
+  it('reports a host it cannot route to, and one that never answers, without hanging', async () => {
+    // The private network is reachable only through the bastion.
+    await expect(connectSsh(endpoint(behindBastion), options())).rejects.toMatchObject({ code: 'SSH_HOST_UNREACHABLE' });
+    await lab.disconnect(keyHost);
+    try {
+      await expect(connectSsh(endpoint(keyHost), options({ readyTimeoutMs: 2000 }))).rejects.toMatchObject({ code: 'SSH_TIMEOUT' });
+    } finally {
+      await lab.reconnect(keyHost);
+    }
+  });
 });
