@@ -56,4 +56,22 @@ describe('the app shell against a real core', () => {
     await core.dispatch('settings.update', { locale: 'en' });
     expect(await screen.findByRole('link', { name: 'Clusters' })).toBeInTheDocument();
   });
+
+  it('saves a host with the login methods in the order the operator set', async () => {
+    await fireEvent.click(screen.getByRole('link', { name: 'Hosts' }));
+    await fireEvent.click((await screen.findAllByRole('button', { name: 'Add host' }))[0]!);
+    const form = screen.getByRole('form', { name: 'Add host' });
+    await fireEvent.input(within(form).getByRole('textbox', { name: 'Name' }), { target: { value: 'manager-1' } });
+    await fireEvent.input(within(form).getByRole('textbox', { name: 'Address' }), { target: { value: '10.0.0.11' } });
+    await fireEvent.input(within(form).getByRole('textbox', { name: 'User' }), { target: { value: 'ops' } });
+    await fireEvent.click(within(form).getByRole('checkbox', { name: 'ssh-agent' }));
+    await fireEvent.click(within(form).getByRole('button', { name: 'Try password earlier' }));
+    await fireEvent.click(within(form).getByRole('button', { name: 'Try password earlier' }));
+    await fireEvent.click(within(form).getByRole('button', { name: 'Save host' }));
+    expect(await screen.findByRole('row', { name: 'manager-1' })).toBeInTheDocument();
+    expect(await core.dispatch('hosts.list', undefined)).toMatchObject({
+      ok: true,
+      value: [{ alias: 'manager-1', auth: ['password', 'key'] }],
+    });
+  });
 });

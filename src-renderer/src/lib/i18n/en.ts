@@ -117,6 +117,7 @@ export const en = {
     port: 'Port',
     user: 'User',
     auth: 'Log in with (in this order)',
+    moveUp: 'Try {method} earlier',
     identityFile: 'Key file',
     identityFileHelp: 'Full path of the private key, e.g. ~/.ssh/id_ed25519. Leave empty to use only ssh-agent or a password.',
     jump: 'Jump host (ProxyJump)',

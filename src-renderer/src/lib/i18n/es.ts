@@ -119,6 +119,7 @@ export const es: CatalogShape<typeof en> = {
     port: 'Puerto',
     user: 'Usuario',
     auth: 'Iniciar sesión con (en este orden)',
+    moveUp: 'Probar {method} antes',
     identityFile: 'Archivo de clave',
     identityFileHelp:
       'Ruta completa de la clave privada, p. ej. ~/.ssh/id_ed25519. Déjelo vacío para usar solo ssh-agent o una contraseña.',
