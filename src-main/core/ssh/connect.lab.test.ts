@@ -193,6 +193,38 @@ describeLab('SSH connection layer against lab hosts', () => {
     }
   });
 
+  it('runs a container and streams its logs and an exec through the same tunnel', async () => {
+    const connection = await connectSsh(endpoint(behindBastion, { jump: [endpoint(bastion)] }), options());
+    const { docker, agent } = dockerOverSsh(connection.client);
+    try {
+      // The lab preloads a busybox image: nothing is pulled.
+      const container = await docker.createContainer({
+        Image: 'lab/busybox:latest',
+        Cmd: ['sh', '-c', 'echo hello from the task; sleep 30'],
+        Tty: true,
+      });
+      await container.start();
+      try {
+        const logs = (await container.logs({ follow: true, stdout: true })) as NodeJS.ReadableStream;
+        const firstLine = await new Promise<string>((resolve) => logs.once('data', (chunk: Buffer) => resolve(chunk.toString())));
+        expect(firstLine).toContain('hello from the task');
+        (logs as unknown as { destroy(): void }).destroy();
+
+        const exec = await container.exec({ Cmd: ['sh', '-c', 'echo "$((6 * 7))"'], AttachStdout: true, Tty: true });
+        const stream = await exec.start({ hijack: true, stdin: false, Tty: true });
+        let output = '';
+        stream.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        await new Promise((resolve) => stream.once('end', resolve));
+        expect(output.trim()).toBe('42');
+      } finally {
+        await container.remove({ force: true });
+      }
+    } finally {
+      agent.destroy();
+      connection.close();
+    }
+  });
+
   it('quotes every argument, runs sudo -n, and times out a command that does not end', async () => {
     const connection = await connectSsh(endpoint(keyHost), options());
     try {
