@@ -92,6 +92,19 @@ export interface HostTestResult {
   dockerError: ContractError | null;
 }
 
+/** How the app reaches a cluster now: which manager answers, or that none does. */
+export type ClusterLinkStatus =
+  | { id: string; state: 'using'; manager: string }
+  | { id: string; state: 'searching' }
+  | { id: string; state: 'no-manager'; tried: string[] };
+
+export interface ClusterConnection {
+  /** The host (by its name in Hosts) whose manager answers. */
+  manager: string;
+  nodes: number;
+  managers: number;
+}
+
 /** The live state of the app's SSH link to a host. */
 export interface HostLinkStatus {
   id: string;
@@ -138,6 +151,8 @@ export interface Contract {
     create(input: CreateClusterInput): Promise<ClusterProfile>;
     rename(input: RenameClusterInput): Promise<ClusterProfile>;
     remove(input: RemoveClusterInput): Promise<void>;
+    /** Reaches the swarm through the first of the profile's hosts whose manager answers. */
+    connect(input: { id: string }): Promise<ClusterConnection>;
   };
   settings: {
     get(): Promise<Settings>;
@@ -169,6 +184,7 @@ export interface ContractEvents {
   'settings:changed': { settings: Settings };
   'hosts:changed': { hosts: HostRecord[] };
   'hosts:link': HostLinkStatus;
+  'clusters:link': ClusterLinkStatus;
   'prompt:hostKey': HostKeyPrompt;
   'prompt:secret': SecretPrompt;
   /** A prompt that timed out or was answered elsewhere (another window). */
@@ -180,6 +196,7 @@ export const EVENT_NAMES = [
   'settings:changed',
   'hosts:changed',
   'hosts:link',
+  'clusters:link',
   'prompt:hostKey',
   'prompt:secret',
   'prompt:closed',
@@ -210,6 +227,7 @@ export const METHOD_NAMES = [
   'clusters.create',
   'clusters.rename',
   'clusters.remove',
+  'clusters.connect',
   'settings.get',
   'settings.update',
   'hosts.list',
@@ -242,6 +260,7 @@ export type ErrorCode =
   | 'STORE_WRITE_FAILED'
   | 'UNAUTHORIZED'
   | 'HOST_KEY_CHANGED'
+  | 'CLUSTER_HOSTS_UNKNOWN'
   | 'SSH_LINK_LOST'
   | 'NO_MANAGER_REACHABLE'
   | 'QUORUM_LOST'

@@ -13,6 +13,7 @@ import {
   renameClusterSchema,
   settingsPatchSchema,
 } from './api/schemas.js';
+import { ClusterService } from './clusters/cluster-service.js';
 import { EventBus } from './events.js';
 import { HostService } from './hosts/host-service.js';
 import { probeKeychain, type Keychain } from './keychain/keychain.js';
@@ -81,6 +82,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...(options.sshConfigPath ? { sshConfigPath: options.sshConfigPath } : {}),
   });
 
+  const clusterLinks = new ClusterService(clusters, records, hosts, events);
+
   const routes: Routes = {
     'app.info': {
       schema: noInputSchema,
@@ -98,6 +101,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'clusters.create': { schema: createClusterSchema, handle: (input) => clusters.create(input) },
     'clusters.rename': { schema: renameClusterSchema, handle: (input) => clusters.rename(input) },
     'clusters.remove': { schema: removeClusterSchema, handle: (input) => clusters.remove(input) },
+    'clusters.connect': { schema: byIdSchema, handle: ({ id }) => clusterLinks.connect(id) },
     'settings.get': { schema: noInputSchema, handle: () => settings.get() },
     'settings.update': { schema: settingsPatchSchema, handle: (patch) => settings.update(patch) },
     'hosts.list': { schema: noInputSchema, handle: () => records.list() },

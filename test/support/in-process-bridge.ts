@@ -18,7 +18,7 @@ export function inProcessBridge(core: Core): PreloadBridge {
     on<E extends EventName>(event: E, callback: (payload: ContractEvents[E]) => void) {
       if (!(EVENT_NAMES as readonly string[]).includes(event)) throw new Error(`Unknown event ${event}`);
       return core.events.subscribe((name, payload) => {
-        if ((name as string) === event) callback(structuredClone(payload) as ContractEvents[E]);
+        if ((name as string) === event) callback(structuredClone(payload) as unknown as ContractEvents[E]);
       });
     },
   };

@@ -11,6 +11,9 @@ export interface ManagerLink {
 
 export type ClusterLinkStatus = { state: 'using'; manager: string } | { state: 'searching' } | { state: 'no-manager'; tried: string[] };
 
+/** A worker (or a host that left the swarm) answers manager calls with this. */
+const NOT_A_MANAGER = /not a swarm manager|not part of a swarm/i;
+
 /**
  * How a manager without a raft majority answers: it waits and gives up
  * (deadline exceeded), steps down (lost leader status), or finds no leader
@@ -27,6 +30,8 @@ const QUORUM_LOST =
  */
 export class ClusterLink extends EventEmitter<{ status: [ClusterLinkStatus] }> {
   private readonly sessions = new Map<string, DockerSession>();
+  /** Hosts that answered but are not managers: passed over until they say otherwise. */
+  private readonly notManagers = new Set<string>();
   private currentIndex = 0;
   private status: ClusterLinkStatus = { state: 'searching' };
 
@@ -50,13 +55,16 @@ export class ClusterLink extends EventEmitter<{ status: [ClusterLinkStatus] }> {
   /** One Docker API call on a manager that answers: a read moves to another manager if its link drops; a write is never replayed. */
   async request<T>(kind: RequestKind, call: (docker: Docker) => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
-      const { session } = await this.reachableManager();
+      const { manager, session } = await this.reachableManager();
       try {
         return await session.request(kind, call, 1);
       } catch (err) {
         const quorum = asQuorumError(err);
         if (quorum) throw quorum;
-        if (!(err instanceof CoreError && err.code === 'SSH_LINK_LOST') || attempt >= this.managers.length) throw err;
+        const notManager = NOT_A_MANAGER.test(errorText(err));
+        if (notManager) this.notManagers.add(manager.name);
+        const tryAnother = notManager || (err instanceof CoreError && err.code === 'SSH_LINK_LOST');
+        if (!tryAnother || attempt >= this.managers.length) throw err;
       }
     }
   }
@@ -70,6 +78,10 @@ export class ClusterLink extends EventEmitter<{ status: [ClusterLinkStatus] }> {
     for (let offset = 0; offset < this.managers.length; offset++) {
       const index = (this.currentIndex + offset) % this.managers.length;
       const manager = this.managers[index]!;
+      if (this.notManagers.has(manager.name) && this.notManagers.size < this.managers.length) {
+        tried.push(manager.name);
+        continue;
+      }
       const state = manager.link.state.state;
       if (state !== 'ready') {
         if (state === 'reconnecting') {
@@ -103,8 +115,11 @@ export class ClusterLink extends EventEmitter<{ status: [ClusterLinkStatus] }> {
   }
 }
 
+function errorText(err: unknown): string {
+  return (err as { json?: { message?: string } }).json?.message ?? (err as Error).message ?? '';
+}
+
 function asQuorumError(err: unknown): CoreError | null {
-  const message = (err as { message?: string; json?: { message?: string } }).json?.message ?? (err as Error).message ?? '';
-  if (!QUORUM_LOST.test(message)) return null;
+  if (!QUORUM_LOST.test(errorText(err))) return null;
   return new CoreError('QUORUM_LOST', 'The swarm has lost quorum: too few managers are up to agree on any change', { cause: err });
 }

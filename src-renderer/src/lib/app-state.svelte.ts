@@ -1,8 +1,11 @@
-import type { AppInfo, ClusterProfile, HostRecord, KeychainStatus, Settings } from '../../../src-main/contract.js';
+import type { AppInfo, ClusterLinkStatus, ClusterProfile, HostRecord, KeychainStatus, Settings } from '../../../src-main/contract.js';
 import { api, onConnectionChange, onEvent, type ConnectionState } from './api.js';
 import { applyLocaleSetting } from './i18n/index.svelte.js';
 import { hostLinks } from './host-status.svelte.js';
 import { applyTheme } from './theme.js';
+
+/** The live state of each cluster's link (which manager answers), as the core pushes it. */
+export const clusterLinks = $state<Record<string, ClusterLinkStatus>>({});
 
 /** What the whole renderer shows: read once at start, then kept current by the core's events. */
 export const appState = $state<{
@@ -43,6 +46,9 @@ export function startAppState(): () => void {
     onEvent('settings:changed', ({ settings }) => applySettings(settings)),
     onEvent('hosts:changed', ({ hosts }) => {
       appState.hosts = hosts;
+    }),
+    onEvent('clusters:link', (status) => {
+      clusterLinks[status.id] = status;
     }),
     onEvent('hosts:link', (status) => {
       hostLinks[status.id] = status;

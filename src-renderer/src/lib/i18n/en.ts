@@ -33,6 +33,11 @@ export const en = {
     connectExisting: 'Connect an existing swarm',
     hostCount: { zero: 'No hosts', one: '{count} host', other: '{count} hosts' },
     created: 'Created {date}',
+    connect: 'Connect',
+    connecting: 'Looking for a manager that answers…',
+    connected: 'Through {manager}: {nodes} nodes, {managers} managers',
+    usingManager: 'Using the manager on {manager}',
+    noManager: 'No manager answers ({tried}). Swarmdeck keeps trying.',
     rename: 'Rename',
     renameLabel: 'New name for {name}',
     remove: 'Remove',
@@ -203,6 +208,7 @@ export const en = {
     QUORUM_LOST:
       'The swarm has lost quorum: too few managers are up to agree on any change. Bring managers back, or recover with docker swarm init --force-new-cluster.',
     SSH_LINK_LOST: 'The SSH connection dropped during the request. Reconnecting…',
+    CLUSTER_HOSTS_UNKNOWN: 'Add these to Hosts first, under the same names, so Swarmdeck knows how to reach them: {hosts}.',
     TRANSPORT_CLOSED:
       'The connection to the Swarmdeck core was lost. The action may or may not have been saved; the list is being re-read.',
     INTERNAL: 'Something went wrong inside Swarmdeck. The log has the details.',

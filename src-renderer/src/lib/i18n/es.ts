@@ -35,6 +35,11 @@ export const es: CatalogShape<typeof en> = {
     connectExisting: 'Conectar un swarm existente',
     hostCount: { zero: 'Sin hosts', one: '{count} host', other: '{count} hosts' },
     created: 'Creado el {date}',
+    connect: 'Conectar',
+    connecting: 'Buscando un manager que responda…',
+    connected: 'A través de {manager}: {nodes} nodos, {managers} managers',
+    usingManager: 'Usando el manager de {manager}',
+    noManager: 'Ningún manager responde ({tried}). Swarmdeck sigue intentándolo.',
     rename: 'Renombrar',
     renameLabel: 'Nuevo nombre para {name}',
     remove: 'Quitar',
@@ -205,6 +210,8 @@ export const es: CatalogShape<typeof en> = {
     QUORUM_LOST:
       'El swarm perdió el quórum: hay muy pocos managers activos para acordar cualquier cambio. Recupere managers, o restaure con docker swarm init --force-new-cluster.',
     SSH_LINK_LOST: 'La conexión SSH se cortó durante la solicitud. Reconectando…',
+    CLUSTER_HOSTS_UNKNOWN:
+      'Agregue primero estos hosts en Hosts, con los mismos nombres, para que Swarmdeck sepa cómo llegar a ellos: {hosts}.',
     TRANSPORT_CLOSED:
       'Se perdió la conexión con el núcleo de Swarmdeck. Puede que la acción se haya guardado o no; se está releyendo la lista.',
     INTERNAL: 'Algo falló dentro de Swarmdeck. El registro tiene los detalles.',
