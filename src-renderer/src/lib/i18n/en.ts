@@ -58,7 +58,7 @@ export const en = {
     name: 'Name',
     namePlaceholder: 'production',
     hosts: 'Hosts',
-    hostsHelp: 'One per line: user@host:port, or an alias from ~/.ssh/config.',
+    hostsHelp: 'One per line, by their names in Hosts (add them there to connect), or as user@host:port.',
     hostsPlaceholder: 'ops@10.0.0.11',
     notes: 'Notes (optional)',
     submit: 'Save profile',

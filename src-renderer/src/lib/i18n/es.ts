@@ -60,7 +60,7 @@ export const es: CatalogShape<typeof en> = {
     name: 'Nombre',
     namePlaceholder: 'produccion',
     hosts: 'Hosts',
-    hostsHelp: 'Uno por línea: usuario@host:puerto, o un alias de ~/.ssh/config.',
+    hostsHelp: 'Uno por línea, con sus nombres en Hosts (agréguelos allí para conectar), o como usuario@host:puerto.',
     hostsPlaceholder: 'ops@10.0.0.11',
     notes: 'Notas (opcional)',
     submit: 'Guardar perfil',
