@@ -135,6 +135,22 @@ describeLab('SSH connection layer against lab hosts', () => {
     await expect(connectSsh(ep, options())).rejects.toMatchObject({ code: 'PASSPHRASE_REQUIRED' });
   });
 
+  it.each([
+    ['RSA in PEM format', ['-t', 'rsa', '-b', '3072', '-m', 'PEM']],
+    ['ECDSA in OpenSSH format', ['-t', 'ecdsa', '-b', '256']],
+  ])('logs in with an %s key, passphrase-protected', async (_label, args) => {
+    const keyFile = join(dir, `id_${args[1]}`);
+    execFileSync('ssh-keygen', ['-q', ...args, '-N', 'pem passphrase', '-f', keyFile]);
+    const publicKey = (await readFile(`${keyFile}.pub`, 'utf8')).trim();
+    await lab.exec(keyHost, ['sh', '-c', 'printf "%s\\n" "$1" >> /home/ops/.ssh/authorized_keys', 'sh', publicKey]);
+    const connection = await connectSsh(
+      endpoint(keyHost, { identityFile: keyFile }),
+      options({}, { passphrase: async () => 'pem passphrase' }),
+    );
+    expect(connection.authMethod).toBe('publickey');
+    connection.close();
+  });
+
   it('authenticates through a real ssh-agent', async () => {
     const socket = join(dir, 'agent.sock');
     const agent: ChildProcess = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
