@@ -117,7 +117,7 @@ export class DockerSession {
   }
 
   private unbindIfDead(connection: SshConnection): void {
-    if (!(connection.client as unknown as { _sock?: { writable?: boolean } })._sock?.writable) this.unbind(connection);
+    if (!connection.isOpen()) this.unbind(connection);
   }
 }
 

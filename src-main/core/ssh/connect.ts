@@ -33,6 +33,8 @@ export interface SshConnection {
   hostKey: HostKey;
   /** The method that got us in, for "Test connection". */
   authMethod: AuthenticationType;
+  /** False once the link has closed, for whatever reason. */
+  isOpen(): boolean;
   /** Closes this connection and every jump hop under it. */
   close(): void;
 }
@@ -48,7 +50,7 @@ export const DEFAULTS = { readyTimeoutMs: 15_000, keepaliveIntervalMs: 10_000, k
  * has a hostVerifier: ssh2 accepts any key without one.
  */
 export async function connectSsh(endpoint: SshEndpoint, options: ConnectOptions): Promise<SshConnection> {
-  const hops: Omit<SshConnection, 'close'>[] = [];
+  const hops: Omit<SshConnection, 'close' | 'isOpen'>[] = [];
   try {
     let sock: Duplex | undefined;
     for (const hop of endpoint.jump ?? []) {
@@ -57,8 +59,11 @@ export async function connectSsh(endpoint: SshEndpoint, options: ConnectOptions)
       sock = await forwardOut(connection.client, nextAfter(endpoint, hop));
     }
     const final = await connectOne(endpoint, options, sock);
+    let open = true;
+    final.client.once('close', () => (open = false));
     return {
       ...final,
+      isOpen: () => open,
       close: () => {
         final.client.end();
         for (const hop of hops.reverse()) hop.client.end();
@@ -91,7 +96,11 @@ function forwardOut(client: Client, to: SshEndpoint): Promise<Duplex> {
   });
 }
 
-async function connectOne(endpoint: SshEndpoint, options: ConnectOptions, sock: Duplex | undefined): Promise<Omit<SshConnection, 'close'>> {
+async function connectOne(
+  endpoint: SshEndpoint,
+  options: ConnectOptions,
+  sock: Duplex | undefined,
+): Promise<Omit<SshConnection, 'close' | 'isOpen'>> {
   const client = new SshClient();
   let seenKey: HostKey | undefined;
   let failure: CoreError | undefined;
