@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     logger,
   });
   const here = dirname(fileURLToPath(import.meta.url));
-  const server = await startWebServer({ core, staticDir: join(here, '..', 'renderer'), port: args.port, logger });
+  const server = await startWebServer({ core, staticDir: join(here, '..', 'renderer'), port: args.port });
   process.stdout.write(`Swarmdeck web mode is listening on 127.0.0.1 only. Open:\n\n    ${server.url}\n\n`);
   if (args.open) openInBrowser(server.url);
 

@@ -18,7 +18,7 @@ beforeEach(async () => {
   await writeFile(join(staticDir, 'index.html'), '<!doctype html><title>Swarmdeck</title>');
   await writeFile(join(dir, 'secret.txt'), 'outside the renderer');
   const logger = memoryLogger();
-  server = await startWebServer({ core: await testCore(join(dir, 'data'), logger), staticDir, logger });
+  server = await startWebServer({ core: await testCore(join(dir, 'data'), logger), staticDir });
 });
 afterEach(async () => {
   await server.close();

@@ -3,7 +3,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Core } from '../core/create-core.js';
-import type { Logger } from '../core/logger.js';
 import { contentSecurityPolicy } from '../core/security/content-security-policy.js';
 import { AccessPolicy } from './access.js';
 import { serveStatic } from './static-files.js';
@@ -19,7 +18,6 @@ export interface WebServerOptions {
   port?: number;
   /** Given by tests; otherwise a fresh random token per run. */
   token?: string;
-  logger: Logger;
 }
 
 export interface WebServer {

@@ -47,12 +47,6 @@ export class HostRecords {
     return saved;
   }
 
-  async saveMany(inputs: HostInput[]): Promise<HostRecord[]> {
-    const saved: HostRecord[] = [];
-    for (const input of inputs) saved.push(await this.save(input));
-    return saved;
-  }
-
   async remove(id: string): Promise<void> {
     await this.file.update((data) => {
       const record = data.hosts.find((h) => h.id === id);
