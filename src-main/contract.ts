@@ -302,29 +302,30 @@ export interface ValidationIssue {
   message: string;
 }
 
-export type IssueCode =
-  | 'HOST_EMPTY'
-  | 'HOST_TOO_LONG'
-  | 'HOST_INVALID'
-  | 'HOST_DUPLICATE'
-  | 'PORT_OUT_OF_RANGE'
-  | 'NAME_EMPTY'
-  | 'NAME_TOO_LONG'
-  | 'ID_INVALID'
-  | 'NOTES_TOO_LONG'
-  | 'NO_ARGUMENT_EXPECTED'
-  | 'ALIAS_INVALID'
-  | 'ADDRESS_INVALID'
-  | 'USER_INVALID'
-  | 'KEY_PATH_INVALID'
-  | 'AUTH_EMPTY'
-  | 'AUTH_DUPLICATE'
-  | 'JUMP_SELF'
-  | 'TAG_INVALID'
-  | 'UNKNOWN_FIELD'
-  | 'WRONG_TYPE'
-  | 'TOO_MANY'
-  | 'INVALID_VALUE';
+/** Failures the argument schemas name themselves (the schemas' messages are these codes). */
+export const SCHEMA_ISSUE_CODES = [
+  'HOST_EMPTY',
+  'HOST_TOO_LONG',
+  'HOST_INVALID',
+  'HOST_DUPLICATE',
+  'PORT_OUT_OF_RANGE',
+  'NAME_EMPTY',
+  'NAME_TOO_LONG',
+  'ID_INVALID',
+  'NOTES_TOO_LONG',
+  'NO_ARGUMENT_EXPECTED',
+  'ALIAS_INVALID',
+  'ADDRESS_INVALID',
+  'USER_INVALID',
+  'KEY_PATH_INVALID',
+  'AUTH_EMPTY',
+  'AUTH_DUPLICATE',
+  'JUMP_SELF',
+  'TAG_INVALID',
+] as const;
+
+/** Schema issue codes, plus the generic ones zod's own checks map onto. */
+export type IssueCode = (typeof SCHEMA_ISSUE_CODES)[number] | 'UNKNOWN_FIELD' | 'WRONG_TYPE' | 'TOO_MANY' | 'INVALID_VALUE';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ContractError };
 

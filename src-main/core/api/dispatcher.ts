@@ -1,5 +1,13 @@
 import type { z } from 'zod';
-import type { IssueCode, MethodInput, MethodName, MethodOutput, Result, ValidationIssue } from '../../contract.js';
+import {
+  SCHEMA_ISSUE_CODES,
+  type IssueCode,
+  type MethodInput,
+  type MethodName,
+  type MethodOutput,
+  type Result,
+  type ValidationIssue,
+} from '../../contract.js';
 import { CoreError, toContractError } from '../errors.js';
 
 export interface Route<M extends MethodName> {
@@ -47,26 +55,7 @@ export function createDispatcher(routes: Routes, options: DispatcherOptions = {}
   };
 }
 
-const OWN_ISSUE_CODES = new Set<string>([
-  'HOST_EMPTY',
-  'HOST_TOO_LONG',
-  'HOST_INVALID',
-  'HOST_DUPLICATE',
-  'PORT_OUT_OF_RANGE',
-  'NAME_EMPTY',
-  'NAME_TOO_LONG',
-  'ID_INVALID',
-  'NOTES_TOO_LONG',
-  'NO_ARGUMENT_EXPECTED',
-  'ALIAS_INVALID',
-  'ADDRESS_INVALID',
-  'USER_INVALID',
-  'KEY_PATH_INVALID',
-  'AUTH_EMPTY',
-  'AUTH_DUPLICATE',
-  'JUMP_SELF',
-  'TAG_INVALID',
-] satisfies IssueCode[]);
+const OWN_ISSUE_CODES = new Set<string>(SCHEMA_ISSUE_CODES);
 
 /** Our schemas name their failures with issue codes; zod's own checks map onto a few generic ones. */
 function toValidationIssue(issue: z.core.$ZodIssue): ValidationIssue {

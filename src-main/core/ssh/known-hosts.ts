@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { globToRegExp } from './glob.js';
 import type { HostKey } from './host-key.js';
 
 /**
@@ -55,14 +56,8 @@ function hashedMatches(hashed: string, name: string): boolean {
 }
 
 function globMatches(pattern: string, name: string): boolean {
-  const regex = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-    'i',
-  );
-  return regex.test(name);
+  // Host names compare without case, as ssh does.
+  return globToRegExp(pattern, 'i').test(name);
 }
 
 export type KnownHostsVerdict =

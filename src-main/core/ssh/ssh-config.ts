@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import SSHConfig, { LineType } from 'ssh-config';
+import { globToRegExp } from './glob.js';
 
 /** One `Host` entry of ~/.ssh/config, resolved as ssh(1) would resolve it. */
 export interface SshConfigHost {
@@ -84,12 +85,7 @@ async function globFile(pattern: string): Promise<string[]> {
   const name = basename(pattern);
   if (!/[*?]/.test(name)) return [pattern];
   const dir = dirname(pattern);
-  const regex = new RegExp(
-    `^${name
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-  );
+  const regex = globToRegExp(name);
   const entries = await readdir(dir).catch(() => [] as string[]);
   return entries
     .filter((entry) => regex.test(entry))
