@@ -1,13 +1,5 @@
 import { userInfo } from 'node:os';
-import type {
-  AuthMethod,
-  ErrorCode,
-  HostRecord,
-  HostTestResult,
-  KeychainStatus,
-  SshConfigCandidate,
-  SwarmLocalState,
-} from '../../contract.js';
+import type { AuthMethod, HostRecord, HostTestResult, KeychainStatus, SshConfigCandidate, SwarmLocalState } from '../../contract.js';
 import { CoreError, toContractError } from '../errors.js';
 import type { SecretVault } from '../keychain/secret-vault.js';
 import type { PromptBroker } from '../prompts/prompt-broker.js';
@@ -36,55 +28,34 @@ const DOCKER_TIMEOUT_MS = 10_000;
 
 /** Hosts as the operator sees them: connect (asking what must be asked), test, import, forget a key. */
 export class HostService {
-  /** One persistent link per host the operator has connected to; its state is pushed to the renderer. */
-  private readonly links = new Map<string, ManagedConnection>();
+  /** One persistent link per host the operator has connected to, with the record it was opened for. */
+  private readonly links = new Map<string, { link: ManagedConnection; record: HostRecord }>();
 
   constructor(private readonly deps: HostServiceDeps) {
     // A host edited or removed gets a fresh link (or none): the old one may point at the old address.
     deps.events.subscribe((event, payload) => {
       if (event !== 'hosts:changed') return;
       const hosts = (payload as { hosts: HostRecord[] }).hosts;
-      for (const id of [...this.links.keys()]) {
-        const record = hosts.find((h) => h.id === id);
-        if (!record || JSON.stringify(record) !== JSON.stringify(this.linkedRecords.get(id))) this.dropLink(id);
+      for (const [id, { record }] of this.links) {
+        const current = hosts.find((h) => h.id === id);
+        if (!current || JSON.stringify(current) !== JSON.stringify(record)) this.dropLink(id);
       }
     });
   }
 
-  private readonly linkedRecords = new Map<string, HostRecord>();
-
-  /** The host's persistent link, opened on first use. */
+  /** The host's persistent link, opened on first use; its state is pushed to the renderer as `hosts:link`. */
   link(record: HostRecord): ManagedConnection {
-    let link = this.links.get(record.id);
-    if (!link) {
-      const created = new ManagedConnection(() => this.connect(record));
-      created.on('status', (status) =>
-        this.deps.events.emit('hosts:link', {
-          id: record.id,
-          state: status.state,
-          ...(status.error
-            ? {
-                error: {
-                  code: status.error.code as ErrorCode,
-                  message: status.error.message,
-                  ...(status.error.params ? { params: status.error.params } : {}),
-                },
-              }
-            : {}),
-          ...(status.retryInMs !== undefined ? { retryInMs: status.retryInMs } : {}),
-        }),
-      );
-      this.links.set(record.id, created);
-      this.linkedRecords.set(record.id, record);
-      link = created;
-    }
+    const existing = this.links.get(record.id);
+    if (existing) return existing.link;
+    const link = new ManagedConnection(() => this.connect(record));
+    link.on('status', (status) => this.deps.events.emit('hosts:link', { id: record.id, ...status }));
+    this.links.set(record.id, { link, record });
     return link;
   }
 
   private dropLink(id: string): void {
-    this.links.get(id)?.close();
+    this.links.get(id)?.link.close();
     this.links.delete(id);
-    this.linkedRecords.delete(id);
   }
 
   /** The record as an endpoint, with its jump aliases resolved to the records they name. */

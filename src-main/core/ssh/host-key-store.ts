@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CoreError } from '../errors.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
+import { SerialQueue } from '../util/serial-queue.js';
 import { fingerprintOf, type HostKey } from './host-key.js';
 import { entryMatchesHost, formatEntry, knownHostsName, parseKnownHosts, verifyAgainst, type KnownHostsVerdict } from './known-hosts.js';
 
@@ -21,7 +22,7 @@ export interface HostKeyStoreOptions {
 export class HostKeyStore {
   private readonly appFile: string;
   private readonly userFiles: string[];
-  private writes: Promise<unknown> = Promise.resolve();
+  private readonly writes = new SerialQueue();
 
   constructor(options: HostKeyStoreOptions) {
     this.appFile = options.appFile;
@@ -36,7 +37,7 @@ export class HostKeyStore {
 
   /** Remembers a key the operator accepted; refuses if the host already has another key (remove it first). */
   trust(host: string, port: number, key: HostKey): Promise<void> {
-    return this.serialize(async () => {
+    return this.writes.run(async () => {
       const verdict = await this.verify(host, port, key);
       if (verdict.status === 'known') return;
       if (verdict.status !== 'unknown') {
@@ -55,7 +56,7 @@ export class HostKeyStore {
    * known_hosts are theirs to remove (`ssh-keygen -R`); the result says whether any remain.
    */
   forget(host: string, port: number): Promise<{ removed: number; remainingInUserFiles: number }> {
-    return this.serialize(async () => {
+    return this.writes.run(async () => {
       const name = knownHostsName(host, port);
       const text = await readIfExists(this.appFile);
       const lines = text.split('\n');
@@ -71,12 +72,6 @@ export class HostKeyStore {
         .filter((e) => e.marker === null && entryMatchesHost(e, name)).length;
       return { removed, remainingInUserFiles };
     });
-  }
-
-  private serialize<T>(run: () => Promise<T>): Promise<T> {
-    const next = this.writes.then(run, run);
-    this.writes = next.catch(() => undefined);
-    return next;
   }
 }
 

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { ContractError } from '../../contract.js';
 import { CoreError } from '../errors.js';
 import type { SshConnection } from './connect.js';
 
@@ -7,7 +8,7 @@ export type LinkState = 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'fail
 export interface LinkStatus {
   state: LinkState;
   /** For `failed` (and the last failure while `reconnecting`): what went wrong, with its code. */
-  error?: { code: string; message: string; params?: Record<string, string> };
+  error?: ContractError;
   /** Delay before the next attempt, while `reconnecting`. */
   retryInMs?: number;
 }
@@ -22,7 +23,7 @@ export interface BackoffOptions {
 const DEFAULT_BACKOFF: BackoffOptions = { minMs: 500, maxMs: 30_000 };
 
 /** Failures that another attempt cannot fix: they need the operator. */
-const PERMANENT = new Set([
+const PERMANENT = new Set<string>([
   'HOST_KEY_CHANGED',
   'HOST_KEY_REVOKED',
   'HOST_KEY_REJECTED',
@@ -113,10 +114,7 @@ export class ManagedConnection extends EventEmitter<{ status: [LinkStatus]; conn
       this.settleWaiters(null, connection);
       return connection;
     } catch (err) {
-      const error =
-        err instanceof CoreError
-          ? { code: err.code, message: err.message, ...(err.params ? { params: err.params } : {}) }
-          : { code: 'SSH_FAILED', message: String(err) };
+      const error: ContractError = err instanceof CoreError ? err.toContractError() : { code: 'SSH_FAILED', message: String(err) };
       if (this.status.state === 'closed') throw err;
       if (PERMANENT.has(error.code)) {
         this.lastError = err;
@@ -139,7 +137,7 @@ export class ManagedConnection extends EventEmitter<{ status: [LinkStatus]; conn
     if (this.status.state !== 'closed') this.scheduleRetry();
   }
 
-  private scheduleRetry(error?: { code: string; message: string }): void {
+  private scheduleRetry(error?: ContractError): void {
     this.attempt++;
     // Full jitter: a random delay up to an exponentially growing cap.
     const cap = Math.min(this.backoff.maxMs, this.backoff.minMs * 2 ** (this.attempt - 1));

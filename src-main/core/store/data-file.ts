@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Notice } from '../../contract.js';
 import { CoreError } from '../errors.js';
 import { localeSettingSchema, themeSchema } from '../api/schemas.js';
+import { SerialQueue } from '../util/serial-queue.js';
 import { writeFileAtomic } from './atomic-write.js';
 
 export const DATA_FILE_NAME = 'swarmdeck.json';
@@ -57,7 +58,7 @@ export class DataFile {
   readonly path: string;
   readonly notices: Notice[] = [];
   private data: AppData = emptyData();
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly writes = new SerialQueue();
 
   constructor(readonly dir: string) {
     this.path = join(dir, DATA_FILE_NAME);
@@ -109,9 +110,7 @@ export class DataFile {
       this.data = draft;
       return result;
     };
-    const next = this.queue.then(run, run);
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.writes.run(run);
   }
 }
 
