@@ -13,6 +13,8 @@ export interface ClusterProfile {
   id: string;
   name: string;
   hosts: HostRef[];
+  /** Docker's ID of the swarm, once known (made by the wizard, adopted, or connected). */
+  swarmId: string | null;
   notes: string;
   createdAt: string;
   updatedAt: string;
@@ -103,6 +105,8 @@ export interface ClusterConnection {
   manager: string;
   nodes: number;
   managers: number;
+  /** Managers found locked (autolock, after a restart) and unlocked with the key from the keychain. */
+  unlocked: string[];
 }
 
 /** The live state of the app's SSH link to a host. */
@@ -135,11 +139,201 @@ export interface HostKeyPrompt {
 
 export interface SecretPrompt {
   promptId: string;
-  kind: 'password' | 'passphrase';
-  /** `user@host:port` for passwords, the key file for passphrases. */
+  kind: 'password' | 'passphrase' | 'unlockKey';
+  /** `user@host:port` for passwords, the key file for passphrases, the manager's host for an unlock key. */
   target: string;
   /** Whether "remember in the keychain" can be offered. */
   canRemember: boolean;
+}
+
+
+// ---- Swarm setup: the plan, its validation, preflight and the bootstrap run ----
+
+export type NodeRole = 'manager' | 'worker';
+
+export interface PlanHost {
+  /** The host's name (alias) in Hosts. */
+  host: string;
+  role: NodeRole;
+  /** The address other nodes reach this one at; null means the address the app reaches it by. */
+  advertiseAddress: string | null;
+}
+
+export interface PlanNetwork {
+  name: string;
+  /** An IPv4 CIDR, e.g. 10.0.9.0/24. */
+  subnet: string;
+  encrypted: boolean;
+  attachable: boolean;
+}
+
+/** The swarm the wizard builds, as saved in a plan file (YAML). It never holds a secret. */
+export interface SwarmPlan {
+  name: string;
+  hosts: PlanHost[];
+  /** Docker's default address pool for networks; only settable at `swarm init`. null = Docker's own (10.0.0.0/8, /24). */
+  addressPool: { subnets: string[]; subnetSize: number } | null;
+  /** Drain the managers so that they run no workloads. */
+  dedicatedManagers: boolean;
+  autolock: boolean;
+  networks: PlanNetwork[];
+}
+
+export type PlanFindingCode =
+  | 'NAME_EMPTY'
+  | 'NO_HOSTS'
+  | 'HOST_UNKNOWN'
+  | 'HOST_TWICE'
+  | 'ADDRESS_TWICE'
+  | 'ADVERTISE_INVALID'
+  | 'NO_MANAGER'
+  | 'MANAGERS_EVEN'
+  | 'MANAGER_SINGLE'
+  | 'MANAGERS_OVER_SEVEN'
+  | 'DEDICATED_RECOMMENDED'
+  | 'POOL_CIDR_INVALID'
+  | 'POOL_SUBNET_SIZE_INVALID'
+  | 'NETWORK_NAME_INVALID'
+  | 'NETWORK_NAME_TWICE'
+  | 'NETWORK_NAME_RESERVED'
+  | 'SUBNET_INVALID'
+  | 'SUBNET_NOT_24'
+  | 'SUBNET_OVERLAPS_HOST'
+  | 'SUBNET_OVERLAPS_GWBRIDGE'
+  | 'SUBNET_OVERLAPS_POOL'
+  | 'SUBNET_OVERLAPS_INGRESS'
+  | 'SUBNET_OVERLAPS_NETWORK'
+  | 'ENCRYPTED_NEEDS_ESP';
+
+export interface PlanFinding {
+  /** An error blocks the run; a warning does not; `acknowledgeable` errors run once the operator acknowledges them. */
+  severity: 'error' | 'warning' | 'info';
+  code: PlanFindingCode;
+  /** Where in the plan: `hosts.2.role`, `networks.0.subnet`, `addressPool.subnets.0`… */
+  path: string;
+  params: Record<string, string>;
+  acknowledgeable?: boolean;
+}
+
+export interface PlanValidation {
+  findings: PlanFinding[];
+  managers: number;
+  /** floor((managers - 1) / 2): how many managers may fail with the swarm still managed. */
+  tolerates: number;
+  /** No error left (an acknowledged even count does not count). */
+  runnable: boolean;
+}
+
+export type PreflightCheckId =
+  | 'ssh'
+  | 'docker'
+  | 'dockerAccess'
+  | 'sudo'
+  | 'swarm'
+  | 'hostname'
+  | 'clock'
+  | 'managerPort'
+  | 'gossipPort'
+  | 'udpPorts'
+  | 'esp'
+  | 'subnets';
+
+export type CheckStatus = 'running' | 'pass' | 'warn' | 'fail' | 'info';
+
+/** One line of the preflight checklist; `code` + `params` are worded (with the fix) by the renderer. */
+export interface PreflightCheck {
+  host: string;
+  check: PreflightCheckId;
+  status: CheckStatus;
+  code: string;
+  params: Record<string, string>;
+}
+
+/** What the app learnt about a host: shown in the wizard to pick the advertise address. */
+export interface HostFacts {
+  host: string;
+  hostname: string;
+  /** The host's own address on the link the app reaches it by (from SSH_CONNECTION). */
+  reachedAt: string;
+  interfaces: { name: string; address: string; prefix: number }[];
+  dockerVersion: string | null;
+  swarm: { state: SwarmLocalState; clusterId: string | null; nodeId: string | null; isManager: boolean } | null;
+}
+
+export interface PreflightReport {
+  checks: PreflightCheck[];
+  facts: HostFacts[];
+  /** No check failed. */
+  passed: boolean;
+}
+
+export type BootstrapStepId = 'init' | 'joinManager' | 'joinWorkers' | 'drainManagers' | 'networks' | 'verify';
+
+/** One operation the bootstrap will perform, as Docker's CLI would spell it (no secret in it). */
+export interface PlannedOperation {
+  step: BootstrapStepId;
+  host: string | null;
+  command: string;
+}
+
+export type StepState = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled';
+
+export interface BootstrapStepStatus {
+  index: number;
+  step: BootstrapStepId;
+  host: string | null;
+  state: StepState;
+  /** Why it was skipped, or what it found; worded by the renderer. */
+  code?: string;
+  params?: Record<string, string>;
+  error?: ContractError;
+}
+
+export interface BootstrapOutcome {
+  runId: string;
+  state: 'done' | 'failed' | 'cancelled';
+  /** The cluster profile made (or updated) for this swarm, once the swarm exists. */
+  clusterId: string | null;
+  error?: ContractError;
+  /** Set when autolock is on: the key can be revealed once with `setup.revealUnlockKey`. */
+  unlockKeyReady: boolean;
+  summary: { nodes: number; managers: number; leader: string | null; networks: string[] } | null;
+}
+
+export interface DiscoveredNode {
+  nodeId: string;
+  hostname: string;
+  role: NodeRole;
+  address: string;
+  state: string;
+  availability: string;
+  leader: boolean;
+  /** The host in Hosts this node was matched to (by address, then hostname), or null. */
+  host: string | null;
+}
+
+export interface DiscoveredSwarm {
+  swarmId: string;
+  via: string;
+  nodes: DiscoveredNode[];
+}
+
+export interface AdoptInput {
+  name: string;
+  via: string;
+  /** Node ID → host alias, for the nodes discovery could not match (or the operator corrected). */
+  mapping: Record<string, string>;
+}
+
+/** One line of the activity log: what the app did to a swarm, and how it ended. Never a secret. */
+export interface ActivityEntry {
+  id: string;
+  time: string;
+  cluster: string;
+  host: string | null;
+  action: string;
+  result: 'ok' | 'failed' | 'unknown';
+  detail: string;
 }
 
 export interface Contract {
@@ -153,6 +347,30 @@ export interface Contract {
     remove(input: RemoveClusterInput): Promise<void>;
     /** Reaches the swarm through the first of the profile's hosts whose manager answers. */
     connect(input: { id: string }): Promise<ClusterConnection>;
+    /** Reads an existing swarm's nodes through one of its managers and matches them to Hosts. */
+    discover(input: { via: string }): Promise<DiscoveredSwarm>;
+    /** Saves a profile for an existing swarm; nothing runs on the swarm. */
+    adopt(input: AdoptInput): Promise<ClusterProfile>;
+  };
+  activity: {
+    list(input: { cluster?: string }): Promise<ActivityEntry[]>;
+  };
+  setup: {
+    validate(input: { plan: SwarmPlan; acknowledgeEvenManagers: boolean }): Promise<PlanValidation>;
+    exportPlan(input: { plan: SwarmPlan }): Promise<{ yaml: string }>;
+    importPlan(input: { yaml: string }): Promise<SwarmPlan>;
+    /** Connects to the hosts (asking what must be asked) and reads what the wizard shows about them. */
+    hostFacts(input: { hosts: string[] }): Promise<HostFacts[]>;
+    /** Runs every check on every host in parallel; each line is also pushed live as `setup:check`. */
+    preflight(input: { plan: SwarmPlan }): Promise<PreflightReport>;
+    /** The exact operations a run would perform now, in order. */
+    review(input: { plan: SwarmPlan }): Promise<PlannedOperation[]>;
+    /** Starts the bootstrap; progress comes as `setup:step`, `setup:log` and `setup:finished`. */
+    run(input: { plan: SwarmPlan; acknowledgeEvenManagers: boolean }): Promise<{ runId: string; steps: BootstrapStepStatus[] }>;
+    /** Stops between steps; the next run resumes from what is there. */
+    cancel(input: { runId: string }): Promise<void>;
+    /** The unlock key of an autolocked swarm just made, once: it is in the keychain, and the operator should keep a copy elsewhere. */
+    revealUnlockKey(input: { runId: string }): Promise<{ unlockKey: string }>;
   };
   settings: {
     get(): Promise<Settings>;
@@ -189,6 +407,11 @@ export interface ContractEvents {
   'prompt:secret': SecretPrompt;
   /** A prompt that timed out or was answered elsewhere (another window). */
   'prompt:closed': { promptId: string };
+  'setup:check': PreflightCheck;
+  'setup:step': BootstrapStepStatus & { runId: string };
+  'setup:log': { runId: string; line: string };
+  'setup:finished': BootstrapOutcome;
+  'activity:added': ActivityEntry;
 }
 export type EventName = keyof ContractEvents;
 export const EVENT_NAMES = [
@@ -200,6 +423,11 @@ export const EVENT_NAMES = [
   'prompt:hostKey',
   'prompt:secret',
   'prompt:closed',
+  'setup:check',
+  'setup:step',
+  'setup:log',
+  'setup:finished',
+  'activity:added',
 ] as const satisfies readonly EventName[];
 
 type MethodPaths<C> = {
@@ -228,6 +456,18 @@ export const METHOD_NAMES = [
   'clusters.rename',
   'clusters.remove',
   'clusters.connect',
+  'clusters.discover',
+  'clusters.adopt',
+  'setup.validate',
+  'setup.exportPlan',
+  'setup.importPlan',
+  'setup.hostFacts',
+  'setup.preflight',
+  'setup.review',
+  'setup.run',
+  'setup.cancel',
+  'setup.revealUnlockKey',
+  'activity.list',
   'settings.get',
   'settings.update',
   'hosts.list',
@@ -285,6 +525,17 @@ export type ErrorCode =
   | 'PASSPHRASE_REQUIRED'
   | 'WRONG_PASSPHRASE'
   | 'TRANSPORT_CLOSED'
+  | 'PLAN_FILE_INVALID'
+  | 'PLAN_NOT_RUNNABLE'
+  | 'SETUP_RUNNING'
+  | 'HOST_IN_OTHER_SWARM'
+  | 'HOSTS_IN_DIFFERENT_SWARMS'
+  | 'NODE_NOT_READY'
+  | 'NETWORK_MISMATCH'
+  | 'VERIFY_FAILED'
+  | 'SWARM_LOCKED'
+  | 'UNLOCK_KEY_GONE'
+  | 'NOT_A_MANAGER'
   | 'INTERNAL';
 
 export interface ContractError {

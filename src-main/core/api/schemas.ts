@@ -101,3 +101,48 @@ export const answerSecretSchema = z.strictObject({
   secret: z.string().max(4096).nullable(),
   remember: z.boolean(),
 });
+
+// Swarm setup. The plan's shape is checked here; what it means (quorum, overlaps) is
+// judged by the plan validation, which reports findings rather than refusing the call.
+const planHostSchema = z.strictObject({
+  host: aliasSchema,
+  role: z.enum(['manager', 'worker']),
+  advertiseAddress: z
+    .string()
+    .trim()
+    .max(64, 'ADDRESS_INVALID')
+    .regex(/^[0-9A-Fa-f:.]+$/, 'ADDRESS_INVALID')
+    .nullable(),
+});
+const planNetworkSchema = z.strictObject({
+  name: z.string().trim().max(128, 'NAME_TOO_LONG'),
+  subnet: z.string().trim().max(64),
+  encrypted: z.boolean(),
+  attachable: z.boolean(),
+});
+export const swarmPlanSchema = z.strictObject({
+  name: clusterName,
+  hosts: z.array(planHostSchema).max(1000),
+  addressPool: z
+    .strictObject({
+      subnets: z.array(z.string().trim().max(64)).min(1).max(32),
+      subnetSize: z.number().int(),
+    })
+    .nullable(),
+  dedicatedManagers: z.boolean(),
+  autolock: z.boolean(),
+  networks: z.array(planNetworkSchema).max(64),
+});
+export const validatePlanSchema = z.strictObject({ plan: swarmPlanSchema, acknowledgeEvenManagers: z.boolean() });
+export const planOnlySchema = z.strictObject({ plan: swarmPlanSchema });
+export const importPlanSchema = z.strictObject({ yaml: z.string().max(1_000_000) });
+export const hostFactsSchema = z.strictObject({ hosts: z.array(aliasSchema).min(1).max(1000) });
+const runIdSchema = z.string().regex(/^[a-f0-9-]{8,64}$/, 'ID_INVALID');
+export const runIdInputSchema = z.strictObject({ runId: runIdSchema });
+export const discoverSchema = z.strictObject({ via: aliasSchema });
+export const adoptSchema = z.strictObject({
+  name: clusterName,
+  via: aliasSchema,
+  mapping: z.record(z.string().regex(/^[a-z0-9]{1,64}$/, 'ID_INVALID'), aliasSchema),
+});
+export const activityListSchema = z.strictObject({ cluster: z.string().max(64).optional() });

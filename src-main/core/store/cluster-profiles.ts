@@ -23,6 +23,7 @@ export class ClusterProfiles {
         id: randomUUID(),
         name: input.name,
         hosts: input.hosts ?? [],
+        swarmId: null,
         notes: input.notes ?? '',
         createdAt: now,
         updatedAt: now,

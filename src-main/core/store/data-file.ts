@@ -14,6 +14,8 @@ const clusterProfileSchema = z.object({
   id: z.string(),
   name: z.string(),
   hosts: z.array(z.string()),
+  // Added after the first release of schema 1: absent means not known yet.
+  swarmId: z.string().nullable().default(null),
   notes: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
