@@ -146,7 +146,6 @@ export interface SecretPrompt {
   canRemember: boolean;
 }
 
-
 // ---- Swarm setup: the plan, its validation, preflight and the bootstrap run ----
 
 export type NodeRole = 'manager' | 'worker';

@@ -2,6 +2,14 @@ import { join } from 'node:path';
 import type { AppInfo, KeychainStatus } from '../contract.js';
 import { createDispatcher, type Dispatch, type Routes } from './api/dispatcher.js';
 import {
+  activityListSchema,
+  adoptSchema,
+  discoverSchema,
+  hostFactsSchema,
+  importPlanSchema,
+  planOnlySchema,
+  runIdInputSchema,
+  validatePlanSchema,
   answerHostKeySchema,
   answerSecretSchema,
   byIdSchema,
@@ -13,7 +21,10 @@ import {
   renameClusterSchema,
   settingsPatchSchema,
 } from './api/schemas.js';
+import { ActivityLog } from './activity/activity-log.js';
+import { Adoption } from './clusters/adoption.js';
 import { ClusterService } from './clusters/cluster-service.js';
+import { ManagerUnlocker } from './clusters/manager-unlocker.js';
 import { EventBus } from './events.js';
 import { HostService } from './hosts/host-service.js';
 import { probeKeychain, type Keychain } from './keychain/keychain.js';
@@ -26,6 +37,10 @@ import { ClusterProfiles } from './store/cluster-profiles.js';
 import { DataFile } from './store/data-file.js';
 import { HostRecords } from './store/host-records.js';
 import { SettingsStore } from './store/settings.js';
+import { planFromYaml, planToYaml } from './swarm/plan-file.js';
+import { PlanHosts } from './swarm/plan-hosts.js';
+import { validatePlan } from './swarm/plan-validation.js';
+import { SetupService } from './swarm/setup-service.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -40,6 +55,8 @@ export interface CoreOptions {
   sshConfigPath?: string;
   sshAgent?: string;
   promptTimeoutMs?: number;
+  /** How long a joining node may take to show Ready (tests on a slow machine raise it). */
+  nodeReadyTimeoutMs?: number;
 }
 
 export interface Core {
@@ -68,6 +85,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const settings = new SettingsStore(file, events);
   const records = new HostRecords(file, events);
   const prompts = new PromptBroker(events, options.promptTimeoutMs);
+  const activity = new ActivityLog(options.dataDir, events);
+  await activity.load();
+  const vault = new SecretVault(keychain, () => keychainStatus);
   const hosts = new HostService({
     records,
     events,
@@ -75,14 +95,27 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       appFile: join(options.dataDir, 'known_hosts'),
       ...(options.userKnownHosts ? { userFiles: options.userKnownHosts } : {}),
     }),
-    vault: new SecretVault(keychain, () => keychainStatus),
+    vault,
     prompts,
     keychain: () => keychainStatus,
     ...(options.sshAgent ? { agent: options.sshAgent } : {}),
     ...(options.sshConfigPath ? { sshConfigPath: options.sshConfigPath } : {}),
   });
 
-  const clusterLinks = new ClusterService(clusters, records, hosts, events);
+  const planHosts = new PlanHosts(records, hosts);
+  const unlocker = new ManagerUnlocker(planHosts, vault, prompts, () => keychainStatus, activity);
+  const clusterLinks = new ClusterService(clusters, records, hosts, events, unlocker);
+  const adoption = new Adoption(records, planHosts, clusters, activity);
+  const setup = new SetupService({
+    records,
+    planHosts,
+    profiles: clusters,
+    vault,
+    activity,
+    events,
+    logger: options.logger,
+    ...(options.nodeReadyTimeoutMs ? { readyTimeoutMs: options.nodeReadyTimeoutMs } : {}),
+  });
 
   const routes: Routes = {
     'app.info': {
@@ -102,6 +135,21 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'clusters.rename': { schema: renameClusterSchema, handle: (input) => clusters.rename(input) },
     'clusters.remove': { schema: removeClusterSchema, handle: (input) => clusters.remove(input) },
     'clusters.connect': { schema: byIdSchema, handle: ({ id }) => clusterLinks.connect(id) },
+    'clusters.discover': { schema: discoverSchema, handle: ({ via }) => adoption.discover(via) },
+    'clusters.adopt': { schema: adoptSchema, handle: (input) => adoption.adopt(input) },
+    'activity.list': { schema: activityListSchema, handle: ({ cluster }) => activity.list(cluster) },
+    'setup.validate': {
+      schema: validatePlanSchema,
+      handle: ({ plan, acknowledgeEvenManagers }) => validatePlan(plan, records.list(), { acknowledgeEvenManagers }),
+    },
+    'setup.exportPlan': { schema: planOnlySchema, handle: ({ plan }) => ({ yaml: planToYaml(plan) }) },
+    'setup.importPlan': { schema: importPlanSchema, handle: ({ yaml }) => planFromYaml(yaml) },
+    'setup.hostFacts': { schema: hostFactsSchema, handle: ({ hosts: aliases }) => setup.hostFacts(aliases) },
+    'setup.preflight': { schema: planOnlySchema, handle: ({ plan }) => setup.preflight(plan) },
+    'setup.review': { schema: planOnlySchema, handle: ({ plan }) => setup.review(plan) },
+    'setup.run': { schema: validatePlanSchema, handle: ({ plan, acknowledgeEvenManagers }) => setup.run(plan, acknowledgeEvenManagers) },
+    'setup.cancel': { schema: runIdInputSchema, handle: ({ runId }) => setup.cancel(runId) },
+    'setup.revealUnlockKey': { schema: runIdInputSchema, handle: ({ runId }) => setup.revealUnlockKey(runId) },
     'settings.get': { schema: noInputSchema, handle: () => settings.get() },
     'settings.update': { schema: settingsPatchSchema, handle: (patch) => settings.update(patch) },
     'hosts.list': { schema: noInputSchema, handle: () => records.list() },

@@ -54,7 +54,7 @@ describeLab('connecting to a cluster profile', () => {
 
   it('answers through the first manager, passing over the worker', async () => {
     const connection = ok(await core.dispatch('clusters.connect', { id: cluster.id }));
-    expect(connection).toEqual({ manager: lab.managers[0]!.name, nodes: 3, managers: 2 });
+    expect(connection).toEqual({ manager: lab.managers[0]!.name, nodes: 3, managers: 2, unlocked: [] });
     expect(links.at(-1)).toEqual({ id: cluster.id, state: 'using', manager: lab.managers[0]!.name });
   });
 

@@ -1,5 +1,6 @@
 import type { ClusterConnection, ClusterProfile, HostRecord } from '../../contract.js';
 import type { ClusterLink } from '../docker/cluster-link.js';
+import type { ManagerUnlocker } from './manager-unlocker.js';
 import { CoreError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { HostService } from '../hosts/host-service.js';
@@ -19,17 +20,20 @@ export class ClusterService {
     private readonly records: HostRecords,
     private readonly hosts: HostService,
     private readonly events: EventBus,
+    private readonly unlocker: ManagerUnlocker,
   ) {}
 
   async connect(id: string): Promise<ClusterConnection> {
     const profile = this.profiles.list().find((c) => c.id === id);
     if (!profile) throw new CoreError('NOT_FOUND', `No cluster with id ${id}`, { params: { id } });
     const link = await this.linkFor(profile);
+    const unlocked = await this.unlocker.unlockLocked(profile);
     const [nodes, status] = await link.request('read', async (docker) => [await docker.listNodes(), link.state] as const);
     return {
       manager: status.state === 'using' ? status.manager : '',
       nodes: nodes.length,
       managers: nodes.filter((n) => n.Spec?.Role === 'manager').length,
+      unlocked,
     };
   }
 

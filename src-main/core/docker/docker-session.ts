@@ -2,7 +2,6 @@ import type Docker from 'dockerode';
 import { CoreError } from '../errors.js';
 import type { SshConnection } from '../ssh/connect.js';
 import type { ManagedConnection } from '../ssh/managed-connection.js';
-import { dockerOverSsh } from './docker-client.js';
 import type { SshDockerAgent } from './tunnel-agent.js';
 
 export type RequestKind = 'read' | 'write';
@@ -102,6 +101,8 @@ export class DockerSession {
 
   private async docker(): Promise<{ connection: SshConnection; docker: Docker; agent: SshDockerAgent }> {
     const connection = await this.link.connection();
+    // dockerode loads on first use: the setup and cluster code that holds sessions is part of start-up, dockerode need not be.
+    const { dockerOverSsh } = await import('./docker-client.js');
     if (this.bound?.connection !== connection) {
       this.bound?.agent.destroy();
       this.bound = { connection, ...dockerOverSsh(connection.client) };

@@ -10,6 +10,7 @@ import type { HostRecords } from '../store/host-records.js';
 import type { EventBus } from '../events.js';
 import { ManagedConnection } from '../ssh/managed-connection.js';
 import { PromptingCredentials } from './credentials.js';
+import { withTimeout } from '../util/with-timeout.js';
 
 export interface HostServiceDeps {
   records: HostRecords;
@@ -221,14 +222,4 @@ function parseJumpSpec(spec: string): SshConfigCandidate {
 
 function sanitizeAlias(alias: string): string {
   return alias.replace(/[^A-Za-z0-9_.-]/g, '-').replace(/^[-.]+/, '');
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    }),
-  ]);
 }

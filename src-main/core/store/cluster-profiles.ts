@@ -50,6 +50,41 @@ export class ClusterProfiles {
     return renamed;
   }
 
+  /**
+   * The profile of a swarm the app made or adopted: found by the swarm's ID,
+   * else by name when that profile knows no swarm yet; made when neither exists.
+   * A name already used by another swarm's profile is a CONFLICT.
+   */
+  async saveForSwarm(input: { name: string; hosts: string[]; swarmId: string }): Promise<ClusterProfile> {
+    const saved = await this.file.update((data) => {
+      const now = new Date().toISOString();
+      const wanted = input.name.toLocaleLowerCase();
+      const existing =
+        data.clusters.find((c) => c.swarmId === input.swarmId) ??
+        data.clusters.find((c) => c.swarmId === null && c.name.toLocaleLowerCase() === wanted);
+      if (existing) {
+        existing.hosts = input.hosts;
+        existing.swarmId = input.swarmId;
+        existing.updatedAt = now;
+        return existing;
+      }
+      assertNameFree(data.clusters, input.name);
+      const profile: ClusterProfile = {
+        id: randomUUID(),
+        name: input.name,
+        hosts: input.hosts,
+        swarmId: input.swarmId,
+        notes: '',
+        createdAt: now,
+        updatedAt: now,
+      };
+      data.clusters.push(profile);
+      return profile;
+    });
+    this.changed();
+    return saved;
+  }
+
   async remove(input: RemoveClusterInput): Promise<void> {
     await this.file.update((data) => {
       findProfile(data.clusters, input.id);

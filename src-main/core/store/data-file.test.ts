@@ -78,7 +78,9 @@ describe('DataFile', () => {
     await file.load();
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        file.update((data) => data.clusters.push({ id: `c${i}`, name: `n${i}`, hosts: [], notes: '', createdAt: '', updatedAt: '' })),
+        file.update((data) =>
+          data.clusters.push({ id: `c${i}`, name: `n${i}`, hosts: [], swarmId: null, notes: '', createdAt: '', updatedAt: '' }),
+        ),
       ),
     );
     const again = new DataFile(dir);
