@@ -2,7 +2,7 @@
 // writes their tables to bench/results.md as well as stdout.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { coldStartBench } from './cold-start.js';
 
@@ -11,6 +11,7 @@ const BENCHES: Record<string, Bench> = {
   'cold-start': coldStartBench,
   lab: async () => (await import('./lab.js')).labBench(),
   tunnel: async () => (await import('./tunnel.js')).tunnelBench(),
+  bootstrap: async () => (await import('./bootstrap.js')).bootstrapBench(),
 };
 const DEFAULT = ['cold-start'];
 
@@ -22,13 +23,19 @@ if (unknown.length > 0) {
 }
 if (!existsSync('out/main/web.js')) execFileSync('npx', ['electron-vite', 'build'], { stdio: 'inherit' });
 
-const sections = [
-  `# Benchmark results\n\n${new Date().toISOString()} · Node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}\n`,
-];
+// Each benchmark's table is kept under a marker, so running one leaves the others' last figures in place.
+const RESULTS = 'bench/results.md';
+const previous = existsSync(RESULTS) ? await readFile(RESULTS, 'utf8') : '';
+const sections = new Map<string, string>();
+for (const match of previous.matchAll(/<!-- bench:([a-z-]+) -->\n([\s\S]*?)(?=<!-- bench:|$)/g)) sections.set(match[1]!, match[2]!.trim());
+const stamp = `${new Date().toISOString()} · Node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`;
 for (const name of names.length > 0 ? names : DEFAULT) {
   process.stderr.write(`running ${name}…\n`);
   const section = await BENCHES[name]!();
   process.stdout.write(`${section}\n`);
-  sections.push(section);
+  sections.set(name, `${section.trim()}\n\n_Measured ${stamp}._`);
 }
-await writeFile('bench/results.md', `${sections.join('\n')}\n`);
+const body = Object.keys(BENCHES)
+  .filter((name) => sections.has(name))
+  .map((name) => `<!-- bench:${name} -->\n${sections.get(name)}\n`);
+await writeFile(RESULTS, `# Benchmark results\n\n${body.join('\n')}`);
