@@ -82,7 +82,9 @@ async function reset(lab: Lab): Promise<void> {
 export async function bootstrapBench({ rounds = 2 } = {}): Promise<string> {
   const support = labSupport();
   if (!support.ok) return `## Bootstrap\n\nSKIPPED lab: ${support.reason}\n`;
+  const say = (line: string): boolean => process.stderr.write(`bootstrap bench: ${line}\n`);
   const lab = createLab();
+  say('starting 5 lab hosts');
   await lab.up({ managers: 3, workers: 2, passwordHost: false });
   try {
     const plan: SwarmPlan = {
@@ -98,6 +100,7 @@ export async function bootstrapBench({ rounds = 2 } = {}): Promise<string> {
     for (let i = 0; i < rounds; i++) {
       const order = i % 2 === 0 ? (['app', 'shell'] as const) : (['shell', 'app'] as const);
       for (const side of order) {
+        say(`round ${i + 1}: ${side}`);
         if (side === 'app') app.push(await appBootstrap(lab, plan));
         else shell.push(await shellBootstrap(lab));
         await reset(lab);

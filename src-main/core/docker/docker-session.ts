@@ -16,7 +16,8 @@ const READ_ATTEMPTS = 3;
 export class DockerSession {
   private bound: { connection: SshConnection; docker: Docker; agent: SshDockerAgent } | null = null;
 
-  constructor(private readonly link: ManagedConnection) {}
+  /** `link` is anything that hands out the live connection: a ManagedConnection, or a view of it that fails fast. */
+  constructor(private readonly link: Pick<ManagedConnection, 'connection'>) {}
 
   /**
    * `readAttempts: 1` hands a dropped read back at once as SSH_LINK_LOST, for a

@@ -75,6 +75,20 @@ export class ManagedConnection extends EventEmitter<{ status: [LinkStatus]; conn
   }
 
   /**
+   * For an operator's action that should answer now (a preflight, a setup
+   * step): the live link, or one attempt at once instead of waiting for the
+   * backoff timer. A failure rejects; the background retries go on.
+   */
+  attemptNow(): Promise<SshConnection> {
+    if (this.current) return Promise.resolve(this.current);
+    if (this.status.state === 'closed') return Promise.reject(new CoreError('SSH_FAILED', 'This connection was closed'));
+    if (this.status.state === 'failed' && this.lastError) return Promise.reject(this.lastError);
+    clearTimeout(this.retryTimer);
+    this.pending ??= this.connect();
+    return this.pending;
+  }
+
+  /**
    * A fresh handshake now, dropping the current link if there is one: after the
    * operator fixed a failure (trusted a key, gave a password) or asked to test.
    */

@@ -26,7 +26,7 @@ export interface StepTools {
   saveProfile: () => Promise<void>;
 }
 
-const POLL_MS = 1000;
+const POLL_MS = 250;
 
 /** The bootstrap's steps; each reads the current state first and does only what is missing. */
 export class BootstrapSteps {
@@ -100,6 +100,8 @@ export class BootstrapSteps {
     if (!ctx.state.anchor)
       throw new CoreError('VERIFY_FAILED', `${ctx.anchor} is not a manager after swarm init`, { params: { detail: ctx.anchor } });
     ctx.swarmId = ctx.state.swarmId;
+    const anchorId = ctx.state.infos.get(ctx.anchor)?.Swarm?.NodeID;
+    if (anchorId) ctx.nodeIds.set(ctx.anchor, anchorId);
     if (ctx.plan.autolock) await this.keepUnlockKey();
     await this.tools.saveProfile();
     return { state: 'done', code: 'INITIALIZED', params: { swarmId: ctx.swarmId ?? '' } };
@@ -167,6 +169,7 @@ export class BootstrapSteps {
       const nodes = await this.read((d) => swarmApi.nodes(d));
       const node = nodes.find((n) => n.ID === info.Swarm?.NodeID);
       if (!node) throw inOtherSwarm(alias);
+      this.ctx.nodeIds.set(alias, node.ID);
       const current = node.Spec.Role === 'manager' ? 'manager' : 'worker';
       if (current === role) {
         await this.waitReady(alias, node.ID, role);
@@ -180,8 +183,7 @@ export class BootstrapSteps {
       return { state: 'done', code: role === 'manager' ? 'PROMOTED' : 'DEMOTED' };
     }
     if (state === 'pending' || state === 'error') await this.leaveForce(h);
-    const swarm = await this.read((d) => swarmApi.inspect(d));
-    const anchorInfo = await readEngineInfo(this.anchor);
+    const [swarm, anchorInfo] = await Promise.all([this.read((d) => swarmApi.inspect(d)), readEngineInfo(this.anchor)]);
     const remote = `${anchorInfo.Swarm?.NodeAddr ?? this.ctx.advertise.get(this.ctx.anchor)}:2377`;
     const advertise = this.ctx.advertise.get(alias)!;
     const body = {
@@ -202,6 +204,7 @@ export class BootstrapSteps {
     );
     const nodeId = (await readEngineInfo(h)).Swarm?.NodeID;
     if (!nodeId) throw new CoreError('NODE_NOT_READY', `${alias} did not get a node ID after joining`, { params: { host: alias } });
+    this.ctx.nodeIds.set(alias, nodeId);
     await this.waitReady(alias, nodeId, role);
     return { state: 'done', code: 'JOINED', params: { role } };
   }
@@ -243,23 +246,28 @@ export class BootstrapSteps {
     const nodes = await this.read((d) => swarmApi.nodes(d));
     const managerIds = await this.planNodeIds('manager');
     const toDrain = nodes.filter((n) => managerIds.has(n.ID) && n.Spec.Availability !== 'drain');
-    for (const node of toDrain) {
-      const alias = [...managerIds.entries()].find(([, id]) => id === node.ID)?.[0] ?? '';
-      await this.tools.op(alias, cmd.drainCommand(node.Description?.Hostname ?? node.ID), this.anchor, (d) =>
-        swarmApi.updateNode(d, node, { ...node.Spec, Availability: 'drain' }),
-      );
-    }
+    await Promise.all(
+      toDrain.map((node) => {
+        const alias = [...managerIds.entries()].find(([, id]) => id === node.ID)?.[0] ?? '';
+        return this.tools.op(alias, cmd.drainCommand(node.Description?.Hostname ?? node.ID), this.anchor, (d) =>
+          swarmApi.updateNode(d, node, { ...node.Spec, Availability: 'drain' }),
+        );
+      }),
+    );
     return toDrain.length === 0
       ? { state: 'skipped', code: 'ALREADY_DRAINED' }
       : { state: 'done', code: 'DRAINED', params: { count: String(toDrain.length) } };
   }
 
-  /** Plan hosts of a role, as node IDs (read from each host): node ID → alias is what the steps need. */
+  /** Plan hosts of a role with their node IDs: as learnt by the join steps, else read from the host. */
   private async planNodeIds(role: NodeRole): Promise<Map<string, string> & { has(id: string): boolean }> {
     const entries = await Promise.all(
       this.ctx.plan.hosts
         .filter((h) => h.role === role)
-        .map(async (h) => [h.host, (await readEngineInfo(this.tools.handle(h.host))).Swarm?.NodeID ?? ''] as const),
+        .map(
+          async (h) =>
+            [h.host, this.ctx.nodeIds.get(h.host) ?? (await readEngineInfo(this.tools.handle(h.host))).Swarm?.NodeID ?? ''] as const,
+        ),
     );
     const byAlias = new Map(entries);
     const ids = new Set(entries.map(([, id]) => id));
@@ -306,8 +314,12 @@ export class BootstrapSteps {
     const { plan } = this.ctx;
     const nodes = await this.read((d) => swarmApi.nodes(d));
     const problems: string[] = [];
-    for (const role of ['manager', 'worker'] as const) {
-      for (const [alias, id] of await this.planNodeIds(role)) {
+    const [managerIds, workerIds] = await Promise.all([this.planNodeIds('manager'), this.planNodeIds('worker')]);
+    for (const [role, ids] of [
+      ['manager', managerIds],
+      ['worker', workerIds],
+    ] as const) {
+      for (const [alias, id] of ids) {
         const node = nodes.find((n) => n.ID === id);
         if (!node) problems.push(`${alias} is not a node of the swarm`);
         else {

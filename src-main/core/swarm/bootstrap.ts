@@ -50,7 +50,7 @@ export class BootstrapRun {
     advertise: Map<string, string>,
   ) {
     const anchor = state.anchor ?? plan.hosts.find((h) => h.role === 'manager')!.host;
-    this.context = { plan, state, anchor, swarmId: state.swarmId, advertise, unlockKeyNew: null };
+    this.context = { plan, state, anchor, swarmId: state.swarmId, advertise, unlockKeyNew: null, nodeIds: new Map() };
     const list: [BootstrapStepId, string | null][] = [['init', anchor]];
     for (const h of plan.hosts) if (h.role === 'manager' && h.host !== anchor) list.push(['joinManager', h.host]);
     if (plan.hosts.some((h) => h.role === 'worker')) list.push(['joinWorkers', null]);
@@ -185,6 +185,8 @@ export interface RunContext {
   advertise: Map<string, string>;
   /** Set when this run made or first learnt the unlock key. */
   unlockKeyNew: string | null;
+  /** Plan host → its node ID, as the steps learn them. */
+  nodeIds: Map<string, string>;
 }
 
 function describe(err: unknown): string {

@@ -12,7 +12,8 @@ export interface ShellFacts {
   socketExists: boolean;
   socketWritable: boolean;
   hasBash: boolean;
-  hasTimeout: boolean;
+  /** `sudo -n true`: ok, asks for a password, or no sudo at all. */
+  sudo: 'ok' | 'password' | 'missing';
   /** Host clock minus workstation clock, taken at the middle of the round trip. */
   clockOffsetMs: number;
   /** Half the round trip: how far off the offset can be. */
@@ -31,12 +32,17 @@ const FACTS_SCRIPT = [
   `[ -S ${SOCKET} ] && echo sock=yes`,
   `[ -r ${SOCKET} ] && [ -w ${SOCKET} ] && echo sockrw=yes`,
   'command -v bash >/dev/null 2>&1 && echo bash=yes',
-  'command -v timeout >/dev/null 2>&1 && echo timeout=yes',
   'ip -o -4 addr show 2>/dev/null | awk \'{print "if=" $2 " " $4}\'',
   'true',
 ].join('\n');
 
 export async function readShellFacts(handle: PlanHostHandle): Promise<ShellFacts> {
+  const facts = await readShellFactsOnce(handle);
+  handle.reachedAt = facts.reachedAt;
+  return facts;
+}
+
+async function readShellFactsOnce(handle: PlanHostHandle): Promise<ShellFacts> {
   const started = Date.now();
   const result = await handle.exec(['sh', '-c', FACTS_SCRIPT], { timeoutMs: 20_000 });
   const ended = Date.now();
@@ -61,7 +67,7 @@ export async function readShellFacts(handle: PlanHostHandle): Promise<ShellFacts
     socketExists: one('sock') === 'yes',
     socketWritable: one('sockrw') === 'yes',
     hasBash: one('bash') === 'yes',
-    hasTimeout: one('timeout') === 'yes',
+    sudo: one('sudo') === 'ok' ? 'ok' : one('sudo') === 'missing' ? 'missing' : 'password',
     clockOffsetMs: Number.isFinite(remoteNow) && remoteNow > 0 ? remoteNow - (started + ended) / 2 : Number.NaN,
     clockUncertaintyMs: (ended - started) / 2,
   };
@@ -94,7 +100,11 @@ export function toHostFacts(handle: PlanHostHandle, shell: ShellFacts, info: Eng
 /** Each plan host's advertise address: the plan's, else the address the host is reached at. */
 export async function resolveAdvertise(plan: SwarmPlan, handle: (alias: string) => PlanHostHandle): Promise<Map<string, string>> {
   const entries = await Promise.all(
-    plan.hosts.map(async (h) => [h.host, h.advertiseAddress ?? (await readShellFacts(handle(h.host))).reachedAt] as const),
+    plan.hosts.map(async (h) => {
+      if (h.advertiseAddress) return [h.host, h.advertiseAddress] as const;
+      const host = handle(h.host);
+      return [h.host, host.reachedAt ?? (await readShellFacts(host)).reachedAt] as const;
+    }),
   );
   return new Map(entries);
 }

@@ -13,6 +13,8 @@ export interface PlanHostHandle {
   link: ManagedConnection;
   docker: DockerSession;
   exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  /** The host's own address on the SSH link, once read: the default advertise address. Forgotten with the handle when the host is edited. */
+  reachedAt?: string;
 }
 
 /** Hands out one handle per host alias, over the links HostService keeps (so prompts and status are shared with Hosts). */
@@ -34,8 +36,9 @@ export class PlanHosts {
       alias,
       record,
       link,
-      docker: new DockerSession(link),
-      exec: async (argv, options) => execRemote((await link.connection()).client, argv, options),
+      // Setup answers the operator now: a host that is down fails its check instead of waiting for a reconnect.
+      docker: new DockerSession({ connection: () => link.attemptNow() }),
+      exec: async (argv, options) => execRemote((await link.attemptNow()).client, argv, options),
     };
     this.handles.set(alias, { record, handle });
     return handle;

@@ -1,5 +1,5 @@
 import type { CheckStatus, HostFacts, PreflightCheck, PreflightCheckId, PreflightReport, SwarmPlan } from '../../contract.js';
-import { CoreError, toContractError } from '../errors.js';
+import { toContractError } from '../errors.js';
 import { overlaps, parseCidr } from './cidr.js';
 import { readShellFacts, toHostFacts, type ShellFacts } from './host-facts.js';
 import type { PlanHostHandle } from './plan-hosts.js';
@@ -37,7 +37,8 @@ export async function runPreflight(plan: SwarmPlan, handle: (alias: string) => P
   const reachable = outcomes.filter((o): o is HostOutcome & { shell: ShellFacts } => o.shell !== null);
 
   // Swarm membership needs every host's answer: "this swarm" is the one a planned manager already runs.
-  const state = await readPlanState(plan, handle).catch(() => null);
+  const answered = new Set(outcomes.filter((o) => o.info).map((o) => o.handle.alias));
+  const state = await readPlanState(plan, handle, answered).catch(() => null);
   for (const o of outcomes) {
     if (!o.info) continue;
     const swarm = o.info.Swarm;
@@ -83,7 +84,7 @@ async function checkHost(
   const outcome: HostOutcome = { handle, shell: null, info: null, localSubnets: [] };
   report(host, 'ssh', 'running', 'SSH_CONNECTING');
   try {
-    const connection = await handle.link.connection();
+    const connection = await handle.link.attemptNow();
     report(host, 'ssh', 'pass', 'SSH_OK', { keyType: connection.hostKey.type, fingerprint: connection.hostKey.fingerprint });
     outcome.shell = await readShellFacts(handle);
   } catch (err) {
@@ -98,9 +99,8 @@ async function checkHost(
     report(host, 'clock', 'warn', 'CLOCK_SKEW', { offsetMs: String(Math.round(offset)) });
   else report(host, 'clock', 'pass', 'CLOCK_OK', { offsetMs: String(Math.round(offset)) });
 
-  const sudo = await handle.exec(['true'], { sudo: true, timeoutMs: 10_000 }).catch((err: unknown) => err);
-  if (sudo instanceof CoreError && sudo.code === 'SUDO_PASSWORD_REQUIRED') report(host, 'sudo', 'warn', 'SUDO_NEEDS_PASSWORD');
-  else if (sudo instanceof Error || (sudo as { code: number | null }).code !== 0) report(host, 'sudo', 'warn', 'SUDO_MISSING');
+  if (shell.sudo === 'password') report(host, 'sudo', 'warn', 'SUDO_NEEDS_PASSWORD');
+  else if (shell.sudo === 'missing') report(host, 'sudo', 'warn', 'SUDO_MISSING');
   else report(host, 'sudo', 'pass', 'SUDO_OK');
 
   if (!shell.dockerCli && !shell.socketExists) {
@@ -148,8 +148,8 @@ async function checkReachability(
       }
       if (probes.length === 0) return;
       const fromAlias = from.handle.alias;
-      if (!from.shell.hasBash || !from.shell.hasTimeout) {
-        report(fromAlias, 'gossipPort', 'warn', 'PORT_UNTESTABLE', { from: fromAlias, reason: 'bash or timeout missing' });
+      if (!from.shell.hasBash) {
+        report(fromAlias, 'gossipPort', 'warn', 'PORT_UNTESTABLE', { from: fromAlias, reason: 'bash missing' });
         return;
       }
       const results = await checkPorts(from.handle, probes).catch((err: unknown) => {

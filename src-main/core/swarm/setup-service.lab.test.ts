@@ -111,6 +111,38 @@ describeLab('swarm setup through the contract', () => {
     expect(seen.filter((s) => s.event === 'setup:check').length).toBeGreaterThanOrEqual(report.checks.length);
   });
 
+  it('names a path between hosts that drops packets, from the side that cannot reach', async () => {
+    const [worker, manager] = [lab.workers[1]!, lab.managers[0]!];
+    await lab.partition([worker.name], [manager.name]);
+    try {
+      const report = ok<PreflightReport>(await core.dispatch('setup.preflight', { plan }));
+      expect(report.passed).toBe(false);
+      const blocked = report.checks.filter((c) => c.code === 'PORT_BLOCKED');
+      expect(blocked).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            host: worker.name,
+            check: 'managerPort',
+            status: 'fail',
+            params: expect.objectContaining({ port: '2377', target: manager.name }),
+          }),
+          expect.objectContaining({
+            host: worker.name,
+            check: 'gossipPort',
+            params: expect.objectContaining({ port: '7946', target: manager.name }),
+          }),
+          expect.objectContaining({ host: manager.name, check: 'gossipPort', params: expect.objectContaining({ target: worker.name }) }),
+        ]),
+      );
+      // Only the cut path is named.
+      expect(
+        blocked.every((c) => [worker.name, manager.name].includes(c.host) && [worker.name, manager.name].includes(c.params.target!)),
+      ).toBe(true);
+    } finally {
+      await lab.heal();
+    }
+  });
+
   it('reviews the exact operations in order, tokens as placeholders', async () => {
     const ops = ok<{ step: string; host: string | null; command: string }[]>(await core.dispatch('setup.review', { plan }));
     const [m1, m2, m3] = lab.managers;

@@ -17,11 +17,17 @@ export interface PlanState {
   nodes: SwarmNode[];
 }
 
-export async function readPlanState(plan: SwarmPlan, handle: (alias: string) => PlanHostHandle): Promise<PlanState> {
+/** `reachable`, when given, limits the reads to hosts known to answer; the others count as unreachable without another try. */
+export async function readPlanState(
+  plan: SwarmPlan,
+  handle: (alias: string) => PlanHostHandle,
+  reachable?: ReadonlySet<string>,
+): Promise<PlanState> {
   const infos = new Map<string, EngineInfo | null>();
   await Promise.all(
     plan.hosts.map(async (h) => {
-      infos.set(h.host, await readEngineInfo(handle(h.host)).catch(() => null));
+      const info = reachable && !reachable.has(h.host) ? null : await readEngineInfo(handle(h.host)).catch(() => null);
+      infos.set(h.host, info);
     }),
   );
   const anchor =
