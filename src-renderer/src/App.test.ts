@@ -26,17 +26,17 @@ describe('the app shell against a real core', () => {
     expect(within(nav).getByRole('link', { name: 'Clusters' })).toHaveAttribute('aria-current', 'page');
   });
 
-  it('shows the core’s refusal of a malformed host next to the line, then saves the corrected profile', async () => {
+  it('leads "Set up a new swarm" to the guided setup and "Connect an existing swarm" to discovery', async () => {
     await fireEvent.click(screen.getAllByRole('button', { name: 'Set up a new swarm' })[0]!);
-    await fireEvent.input(await screen.findByLabelText('Name'), { target: { value: 'production' } });
-    const hosts = screen.getByLabelText('Hosts');
-    await fireEvent.input(hosts, { target: { value: 'ops@10.0.0.11\nnot a host\n' } });
-    await fireEvent.click(screen.getByRole('button', { name: 'Save profile' }));
-    expect(await screen.findByText('Line 2: not a host. Use user@host:port, or an alias from ~/.ssh/config.')).toBeInTheDocument();
-    expect(await core.dispatch('clusters.list', undefined)).toEqual({ ok: true, value: [] });
+    const steps = await screen.findByRole('navigation', { name: 'Setup steps' });
+    expect(within(steps).getByText('Hosts').closest('[aria-current]')).toHaveAttribute('aria-current', 'step');
+    expect(screen.getByRole('textbox', { name: 'Cluster name' })).toBeInTheDocument();
+    await fireEvent.click(screen.getByRole('link', { name: 'Clusters' }));
+    await fireEvent.click((await screen.findAllByRole('button', { name: 'Connect an existing swarm' }))[0]!);
+    expect(await screen.findByRole('combobox', { name: 'Manager host' })).toBeInTheDocument();
 
-    await fireEvent.input(hosts, { target: { value: 'ops@10.0.0.11\nops@10.0.0.12:2222\n' } });
-    await fireEvent.click(screen.getByRole('button', { name: 'Save profile' }));
+    await core.dispatch('clusters.create', { name: 'production', hosts: ['ops@10.0.0.11', 'ops@10.0.0.12:2222'] });
+    await fireEvent.click(screen.getByRole('link', { name: 'Clusters' }));
     const card = await screen.findByRole('article', { name: 'production' });
     expect(within(card).getByText('2 hosts', { exact: false })).toBeInTheDocument();
     expect(within(card).getByText('ops@10.0.0.12:2222')).toBeInTheDocument();

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../../../src-main/contract.js';
+import { enSetup } from './en-setup.js';
 
 // The source catalog: its keys and `{placeholders}` are the types every other locale must match.
 export const en = {
@@ -47,24 +48,7 @@ export const en = {
     removeBody: 'This removes the profile from Swarmdeck only. The swarm and its hosts are not touched.',
     removeConfirm: 'Remove profile',
     actionsFor: 'Actions for {name}',
-  },
-  clusterForm: {
-    newTitle: 'New swarm',
-    newIntro: 'Name the swarm and list the Linux hosts with Docker that will form it. Swarmdeck saves them as a cluster profile.',
-    newNextStep:
-      'The guided setup (preflight checks, then the bootstrap) is not in this version yet; the profile keeps your hosts until it is.',
-    existingTitle: 'Connect an existing swarm',
-    existingIntro: 'Name the swarm and list one or more of its manager hosts. Swarmdeck saves them as a cluster profile.',
-    name: 'Name',
-    namePlaceholder: 'production',
-    hosts: 'Hosts',
-    hostsHelp: 'One per line, by their names in Hosts (add them there to connect), or as user@host:port.',
-    hostsPlaceholder: 'ops@10.0.0.11',
-    notes: 'Notes (optional)',
-    submit: 'Save profile',
-    cancel: 'Cancel',
-    saved: 'Saved {name}.',
-    line: 'Line {line}: {problem}',
+    unlocked: 'Unlocked: {hosts}. These managers had restarted locked (autolock); the key came from the keychain.',
   },
   hosts: {
     title: 'Hosts',
@@ -150,6 +134,10 @@ export const en = {
     reject: 'Do not connect',
     passwordTitle: 'Password for {target}',
     passphraseTitle: 'Passphrase for {target}',
+    unlockKeyTitle: 'Unlock key for {target}',
+    unlockKeyBody:
+      'The manager on {target} restarted with autolock on, so Docker keeps its swarm data locked until it gets the unlock key. Enter the key you stored when the swarm was made (it starts with SWMKEY-).',
+    unlockKeyLabel: 'Unlock key',
     secretLabel: 'Secret',
     remember: 'Remember in the keychain',
     rememberUnavailable: 'The keychain is not available, so this will be asked again next time.',
@@ -211,6 +199,21 @@ export const en = {
     CLUSTER_HOSTS_UNKNOWN: 'Add these to Hosts first, under the same names, so Swarmdeck knows how to reach them: {hosts}.',
     TRANSPORT_CLOSED:
       'The connection to the Swarmdeck core was lost. The action may or may not have been saved; the list is being re-read.',
+    PLAN_FILE_INVALID: 'That file is not a plan Swarmdeck can use.',
+    PLAN_NOT_RUNNABLE: 'The plan still has problems to fix before it can run. Go back to the step that marks them.',
+    SETUP_RUNNING: 'A setup is running already. Wait for it to finish, or cancel it, first.',
+    HOST_IN_OTHER_SWARM:
+      '{host} belongs to another swarm. Run docker swarm leave on it, or remove it from the plan; Swarmdeck never takes a host over silently.',
+    HOSTS_IN_DIFFERENT_SWARMS:
+      'The planned managers already manage different swarms ({swarmIds}). Choose the hosts of one swarm, or make the others leave theirs first.',
+    NODE_NOT_READY:
+      '{host} joined but did not become ready in time. Check that Docker runs there and that ports 2377, 7946 and 4789 are open between the hosts.',
+    NETWORK_MISMATCH:
+      'A network named {network} exists already with other settings (planned {expected}, found {found}). Remove it, or change the plan.',
+    VERIFY_FAILED: 'The swarm was built, but the final check found a difference: {detail}',
+    SWARM_LOCKED: 'The swarm on {host} is locked (autolock): Docker needs the unlock key before it can be managed.',
+    UNLOCK_KEY_GONE: 'The unlock key is shown only once, and that was already. It stays in the keychain.',
+    NOT_A_MANAGER: '{host} is not a manager of a swarm. Choose one of its managers.',
     INTERNAL: 'Something went wrong inside Swarmdeck. The log has the details.',
   },
   issues: {
@@ -237,6 +240,7 @@ export const en = {
     TOO_MANY: 'Too many values.',
     INVALID_VALUE: 'Value not accepted.',
   },
+  ...enSetup,
 } as const;
 
 // Every error code the core can send has words (a compile error otherwise).

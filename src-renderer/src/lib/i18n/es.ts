@@ -1,4 +1,5 @@
 import type { en } from './en.js';
+import { esSetup } from './es-setup.js';
 import type { CatalogShape } from './types.js';
 
 // Español neutro (latinoamericano, sin voseo). Los términos de Docker quedan
@@ -49,24 +50,7 @@ export const es: CatalogShape<typeof en> = {
     removeBody: 'Esto quita el perfil solo de Swarmdeck. El swarm y sus hosts no se tocan.',
     removeConfirm: 'Quitar perfil',
     actionsFor: 'Acciones para {name}',
-  },
-  clusterForm: {
-    newTitle: 'Nuevo swarm',
-    newIntro: 'Dé un nombre al swarm y liste los hosts Linux con Docker que lo formarán. Swarmdeck los guarda como un perfil de clúster.',
-    newNextStep:
-      'La configuración guiada (verificaciones previas y luego el arranque) todavía no está en esta versión; el perfil guarda sus hosts hasta entonces.',
-    existingTitle: 'Conectar un swarm existente',
-    existingIntro: 'Dé un nombre al swarm y liste uno o más de sus hosts manager. Swarmdeck los guarda como un perfil de clúster.',
-    name: 'Nombre',
-    namePlaceholder: 'produccion',
-    hosts: 'Hosts',
-    hostsHelp: 'Uno por línea, con sus nombres en Hosts (agréguelos allí para conectar), o como usuario@host:puerto.',
-    hostsPlaceholder: 'ops@10.0.0.11',
-    notes: 'Notas (opcional)',
-    submit: 'Guardar perfil',
-    cancel: 'Cancelar',
-    saved: 'Se guardó {name}.',
-    line: 'Línea {line}: {problem}',
+    unlocked: 'Desbloqueados: {hosts}. Estos managers se habían reiniciado bloqueados (autolock); la clave vino del llavero.',
   },
   hosts: {
     title: 'Hosts',
@@ -153,6 +137,10 @@ export const es: CatalogShape<typeof en> = {
     reject: 'No conectar',
     passwordTitle: 'Contraseña de {target}',
     passphraseTitle: 'Frase de contraseña de {target}',
+    unlockKeyTitle: 'Clave de desbloqueo de {target}',
+    unlockKeyBody:
+      'El manager de {target} se reinició con el autolock activado, así que Docker mantiene bloqueados los datos del swarm hasta recibir la clave de desbloqueo. Escriba la clave que guardó cuando se creó el swarm (empieza con SWMKEY-).',
+    unlockKeyLabel: 'Clave de desbloqueo',
     secretLabel: 'Secreto',
     remember: 'Recordar en el llavero',
     rememberUnavailable: 'El llavero no está disponible, así que se volverá a pedir la próxima vez.',
@@ -214,6 +202,21 @@ export const es: CatalogShape<typeof en> = {
       'Agregue primero estos hosts en Hosts, con los mismos nombres, para que Swarmdeck sepa cómo llegar a ellos: {hosts}.',
     TRANSPORT_CLOSED:
       'Se perdió la conexión con el núcleo de Swarmdeck. Puede que la acción se haya guardado o no; se está releyendo la lista.',
+    PLAN_FILE_INVALID: 'Ese archivo no es un plan que Swarmdeck pueda usar.',
+    PLAN_NOT_RUNNABLE: 'El plan todavía tiene problemas que corregir antes de ejecutarse. Vuelva al paso que los marca.',
+    SETUP_RUNNING: 'Ya hay una configuración en curso. Espere a que termine, o cancélela, primero.',
+    HOST_IN_OTHER_SWARM:
+      '{host} pertenece a otro swarm. Ejecute docker swarm leave en él, o quítelo del plan; Swarmdeck nunca toma un host en silencio.',
+    HOSTS_IN_DIFFERENT_SWARMS:
+      'Los managers planificados ya administran swarms distintos ({swarmIds}). Elija los hosts de un solo swarm, o haga que los demás salgan del suyo primero.',
+    NODE_NOT_READY:
+      '{host} se unió pero no quedó listo a tiempo. Verifique que Docker funcione allí y que los puertos 2377, 7946 y 4789 estén abiertos entre los hosts.',
+    NETWORK_MISMATCH:
+      'Ya existe una red llamada {network} con otra configuración (planificada {expected}, encontrada {found}). Quítela, o cambie el plan.',
+    VERIFY_FAILED: 'El swarm se construyó, pero la verificación final encontró una diferencia: {detail}',
+    SWARM_LOCKED: 'El swarm de {host} está bloqueado (autolock): Docker necesita la clave de desbloqueo antes de poder administrarlo.',
+    UNLOCK_KEY_GONE: 'La clave de desbloqueo se muestra una sola vez, y eso ya ocurrió. Sigue en el llavero.',
+    NOT_A_MANAGER: '{host} no es manager de un swarm. Elija uno de sus managers.',
     INTERNAL: 'Algo falló dentro de Swarmdeck. El registro tiene los detalles.',
   },
   issues: {
@@ -240,4 +243,5 @@ export const es: CatalogShape<typeof en> = {
     TOO_MANY: 'Demasiados valores.',
     INVALID_VALUE: 'Valor no aceptado.',
   },
+  ...esSetup,
 };

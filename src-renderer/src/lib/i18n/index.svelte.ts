@@ -53,6 +53,11 @@ export function tDynamic(key: string, params: Record<string, string | number> = 
   return message === undefined ? key : formatMessage(message, state.locale, params);
 }
 
+/** Whether the current locale (or English) has words for a key built at run time. */
+export function hasMessage(key: string): boolean {
+  return (lookup(CATALOGS[state.locale], key) ?? lookup(en, key)) !== undefined;
+}
+
 function lookup(catalog: unknown, key: string): Message | undefined {
   let node: unknown = catalog;
   for (const part of key.split('.')) {
