@@ -27,9 +27,14 @@ test('the desktop app opens a hardened window and keeps profiles across a restar
     expect(await window.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
     expect(await window.evaluate(() => Object.keys((window as unknown as { swarmdeck: object }).swarmdeck).sort())).toEqual(['api', 'on']);
 
-    await window.getByRole('button', { name: 'Set up a new swarm' }).click();
-    await window.getByLabel('Name').fill('production');
-    await window.getByRole('button', { name: 'Save profile' }).click();
+    // A profile straight through the preload bridge (the wizard that makes one needs real hosts).
+    await window.evaluate(() =>
+      (
+        window as unknown as { swarmdeck: { api: { clusters: { create(i: { name: string }): Promise<unknown> } } } }
+      ).swarmdeck.api.clusters.create({
+        name: 'production',
+      }),
+    );
     await expect(window.getByRole('article', { name: 'production' })).toBeVisible();
 
     // Navigation away from the app is refused.
