@@ -121,7 +121,8 @@ const planNetworkSchema = z.strictObject({
   attachable: z.boolean(),
 });
 export const swarmPlanSchema = z.strictObject({
-  name: clusterName,
+  // An empty name passes the shape check: the plan validation reports it (NAME_EMPTY) beside the field.
+  name: z.string().trim().max(64, 'NAME_TOO_LONG'),
   hosts: z.array(planHostSchema).max(1000),
   addressPool: z
     .strictObject({
