@@ -335,6 +335,142 @@ export interface ActivityEntry {
   detail: string;
 }
 
+// ---- Day two: the live topology of a swarm, its health, and operations ----
+
+export interface TopologyNode {
+  id: string;
+  hostname: string;
+  role: NodeRole;
+  leader: boolean;
+  /** Managers only: as raft sees them. */
+  reachability: 'reachable' | 'unreachable' | 'unknown' | null;
+  availability: 'active' | 'pause' | 'drain';
+  state: 'ready' | 'down' | 'unknown' | 'disconnected';
+  engine: string;
+  address: string;
+  labels: Record<string, string>;
+  nanoCpus: number;
+  memoryBytes: number;
+}
+
+export interface PublishedPort {
+  published: number;
+  target: number;
+  protocol: string;
+  mode: 'ingress' | 'host';
+}
+
+export interface TopologyService {
+  id: string;
+  name: string;
+  image: string;
+  mode: 'replicated' | 'global';
+  /** Replicated: the replica count asked for; global: null (one per eligible node). */
+  replicas: number | null;
+  /** Tasks running now. */
+  running: number;
+  /** Tasks that should be running (replicas, or eligible nodes for a global service). */
+  desired: number;
+  ports: PublishedPort[];
+  /** Network IDs the service is attached to. */
+  networks: string[];
+  /** Docker's UpdateStatus.State (updating, completed, paused, rollback_started…) or null. */
+  updateState: string | null;
+  /** The stack it belongs to (label com.docker.stack.namespace), or null. */
+  stack: string | null;
+}
+
+export interface TopologyTask {
+  id: string;
+  serviceId: string;
+  nodeId: string | null;
+  slot: number | null;
+  /** Docker's task state: new, pending, assigned, preparing, starting, running, complete, shutdown, failed, rejected, orphaned… */
+  state: string;
+  desiredState: string;
+  message: string;
+  error: string | null;
+  containerId: string | null;
+  updatedAt: string;
+}
+
+export interface TopologyNetwork {
+  id: string;
+  name: string;
+  driver: string;
+  scope: string;
+  subnet: string | null;
+  encrypted: boolean;
+  attachable: boolean;
+  ingress: boolean;
+}
+
+export type HealthWarningCode =
+  | 'QUORUM_LOST'
+  | 'MANAGERS_UNREACHABLE'
+  | 'MANAGERS_EVEN'
+  | 'MANAGER_SINGLE'
+  | 'MANAGERS_RUN_WORKLOADS'
+  | 'NODES_DOWN'
+  | 'ENGINE_SKEW'
+  | 'TOKENS_NOT_ROTATED'
+  | 'AUTOLOCK_OFF';
+
+export interface HealthWarning {
+  code: HealthWarningCode;
+  params: Record<string, string>;
+}
+
+export interface SwarmHealth {
+  managers: number;
+  /** Managers raft can reach now. */
+  reachable: number;
+  /** Failures the swarm's manager count can tolerate, floor((managers - 1) / 2). */
+  tolerates: number;
+  /** Further failures it can take now, with the unreachable ones already counted. */
+  toleratesNow: number;
+  /** The leader's hostname, or null while there is none. */
+  leader: string | null;
+  autolock: boolean;
+  warnings: HealthWarning[];
+}
+
+export interface TopologySnapshot {
+  clusterId: string;
+  swarmId: string;
+  /** Increases with every diff; a diff that does not follow the version held means: ask for a snapshot again. */
+  version: number;
+  nodes: TopologyNode[];
+  services: TopologyService[];
+  tasks: TopologyTask[];
+  networks: TopologyNetwork[];
+  health: SwarmHealth;
+}
+
+export interface EntityDiff<T> {
+  upsert: T[];
+  remove: string[];
+}
+
+export interface TopologyDiff {
+  clusterId: string;
+  version: number;
+  nodes?: EntityDiff<TopologyNode>;
+  services?: EntityDiff<TopologyService>;
+  tasks?: EntityDiff<TopologyTask>;
+  networks?: EntityDiff<TopologyNetwork>;
+  health?: SwarmHealth;
+}
+
+export interface LogLine {
+  /** `service.slot` (or the task ID for a global service) and the node's hostname, as `docker service logs` prefixes them. */
+  task: string;
+  node: string;
+  stream: 'stdout' | 'stderr';
+  time: string;
+  text: string;
+}
+
 export interface Contract {
   app: {
     info(): Promise<AppInfo>;
@@ -350,6 +486,27 @@ export interface Contract {
     discover(input: { via: string }): Promise<DiscoveredSwarm>;
     /** Saves a profile for an existing swarm; nothing runs on the swarm. */
     adopt(input: AdoptInput): Promise<ClusterProfile>;
+  };
+  topology: {
+    /** Starts (or joins) the live model of a cluster: the snapshot now, then `topology:diff` events. */
+    watch(input: { clusterId: string }): Promise<TopologySnapshot>;
+    unwatch(input: { clusterId: string }): Promise<void>;
+  };
+  nodes: {
+    setAvailability(input: { clusterId: string; nodeId: string; availability: 'active' | 'pause' | 'drain' }): Promise<void>;
+    /** Demotion is refused (QUORUM_GUARD) when it would leave the swarm without a manager or without quorum, unless `override`. */
+    setRole(input: { clusterId: string; nodeId: string; role: NodeRole; override: boolean }): Promise<void>;
+    setLabels(input: { clusterId: string; nodeId: string; labels: Record<string, string> }): Promise<void>;
+  };
+  services: {
+    scale(input: { clusterId: string; serviceId: string; replicas: number }): Promise<void>;
+    rollback(input: { clusterId: string; serviceId: string }): Promise<void>;
+    /** `docker service update --force`: restarts every task, honouring the update config. */
+    forceRestart(input: { clusterId: string; serviceId: string }): Promise<void>;
+    remove(input: { clusterId: string; serviceId: string }): Promise<void>;
+    /** Streams a service's logs across its tasks and nodes as `logs:lines`; returns the stream's ID. */
+    logs(input: { clusterId: string; serviceId: string; follow: boolean; tail: number }): Promise<{ streamId: string }>;
+    stopLogs(input: { streamId: string }): Promise<void>;
   };
   activity: {
     list(input: { cluster?: string }): Promise<ActivityEntry[]>;
@@ -411,6 +568,11 @@ export interface ContractEvents {
   'setup:log': { runId: string; line: string };
   'setup:finished': BootstrapOutcome;
   'activity:added': ActivityEntry;
+  'topology:diff': TopologyDiff;
+  /** The live model stopped (no manager answers, quorum lost…); it resumes on its own and sends a new snapshot. */
+  'topology:status': { clusterId: string; state: 'live' | 'stale'; error?: ContractError };
+  'logs:lines': { streamId: string; lines: LogLine[] };
+  'logs:ended': { streamId: string; error?: ContractError };
 }
 export type EventName = keyof ContractEvents;
 export const EVENT_NAMES = [
@@ -427,6 +589,10 @@ export const EVENT_NAMES = [
   'setup:log',
   'setup:finished',
   'activity:added',
+  'topology:diff',
+  'topology:status',
+  'logs:lines',
+  'logs:ended',
 ] as const satisfies readonly EventName[];
 
 type MethodPaths<C> = {
@@ -467,6 +633,17 @@ export const METHOD_NAMES = [
   'setup.cancel',
   'setup.revealUnlockKey',
   'activity.list',
+  'topology.watch',
+  'topology.unwatch',
+  'nodes.setAvailability',
+  'nodes.setRole',
+  'nodes.setLabels',
+  'services.scale',
+  'services.rollback',
+  'services.forceRestart',
+  'services.remove',
+  'services.logs',
+  'services.stopLogs',
   'settings.get',
   'settings.update',
   'hosts.list',
@@ -535,6 +712,11 @@ export type ErrorCode =
   | 'SWARM_LOCKED'
   | 'UNLOCK_KEY_GONE'
   | 'NOT_A_MANAGER'
+  | 'QUORUM_GUARD'
+  | 'LAST_MANAGER'
+  | 'SERVICE_GLOBAL'
+  | 'NO_PREVIOUS_SPEC'
+  | 'DOCKER_REFUSED'
   | 'INTERNAL';
 
 export interface ContractError {

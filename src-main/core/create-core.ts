@@ -2,6 +2,14 @@ import { join } from 'node:path';
 import type { AppInfo, KeychainStatus } from '../contract.js';
 import { createDispatcher, type Dispatch, type Routes } from './api/dispatcher.js';
 import {
+  availabilitySchema,
+  clusterOnlySchema,
+  labelsSchema,
+  logsSchema,
+  roleSchema,
+  scaleSchema,
+  serviceRefSchema,
+  streamIdSchema,
   activityListSchema,
   adoptSchema,
   discoverSchema,
@@ -41,6 +49,9 @@ import { planFromYaml, planToYaml } from './swarm/plan-file.js';
 import { PlanHosts } from './swarm/plan-hosts.js';
 import { validatePlan } from './swarm/plan-validation.js';
 import { SetupService } from './swarm/setup-service.js';
+import { ClusterOperations } from './swarm/cluster-operations.js';
+import { ServiceLogs } from './swarm/service-logs.js';
+import { TopologyService } from './topology/topology-service.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -105,6 +116,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const planHosts = new PlanHosts(records, hosts);
   const unlocker = new ManagerUnlocker(planHosts, vault, prompts, () => keychainStatus, activity);
   const clusterLinks = new ClusterService(clusters, records, hosts, events, unlocker);
+  const topology = new TopologyService(clusterLinks, events, activity);
+  const operations = new ClusterOperations(clusterLinks, activity, topology);
+  const logs = new ServiceLogs(clusterLinks, events);
   const adoption = new Adoption(records, planHosts, clusters, activity);
   const setup = new SetupService({
     records,
@@ -137,6 +151,32 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'clusters.connect': { schema: byIdSchema, handle: ({ id }) => clusterLinks.connect(id) },
     'clusters.discover': { schema: discoverSchema, handle: ({ via }) => adoption.discover(via) },
     'clusters.adopt': { schema: adoptSchema, handle: (input) => adoption.adopt(input) },
+    'topology.watch': { schema: clusterOnlySchema, handle: ({ clusterId }) => topology.watch(clusterId) },
+    'topology.unwatch': { schema: clusterOnlySchema, handle: ({ clusterId }) => topology.unwatch(clusterId) },
+    'nodes.setAvailability': {
+      schema: availabilitySchema,
+      handle: ({ clusterId, nodeId, availability }) => operations.setAvailability(clusterId, nodeId, availability),
+    },
+    'nodes.setRole': {
+      schema: roleSchema,
+      handle: ({ clusterId, nodeId, role, override }) => operations.setRole(clusterId, nodeId, role, override),
+    },
+    'nodes.setLabels': { schema: labelsSchema, handle: ({ clusterId, nodeId, labels }) => operations.setLabels(clusterId, nodeId, labels) },
+    'services.scale': {
+      schema: scaleSchema,
+      handle: ({ clusterId, serviceId, replicas }) => operations.scale(clusterId, serviceId, replicas),
+    },
+    'services.rollback': { schema: serviceRefSchema, handle: ({ clusterId, serviceId }) => operations.rollback(clusterId, serviceId) },
+    'services.forceRestart': {
+      schema: serviceRefSchema,
+      handle: ({ clusterId, serviceId }) => operations.forceRestart(clusterId, serviceId),
+    },
+    'services.remove': { schema: serviceRefSchema, handle: ({ clusterId, serviceId }) => operations.removeService(clusterId, serviceId) },
+    'services.logs': {
+      schema: logsSchema,
+      handle: ({ clusterId, serviceId, follow, tail }) => logs.start(clusterId, serviceId, follow, tail),
+    },
+    'services.stopLogs': { schema: streamIdSchema, handle: ({ streamId }) => logs.stop(streamId) },
     'activity.list': { schema: activityListSchema, handle: ({ cluster }) => activity.list(cluster) },
     'setup.validate': {
       schema: validatePlanSchema,

@@ -147,3 +147,25 @@ export const adoptSchema = z.strictObject({
   mapping: z.record(z.string().regex(/^[a-z0-9]{1,64}$/, 'ID_INVALID'), aliasSchema),
 });
 export const activityListSchema = z.strictObject({ cluster: z.string().max(64).optional() });
+
+// Day two.
+const dockerId = z.string().regex(/^[a-z0-9]{1,64}$/, 'ID_INVALID');
+const clusterRef = { clusterId: clusterId };
+export const clusterOnlySchema = z.strictObject(clusterRef);
+export const availabilitySchema = z.strictObject({ ...clusterRef, nodeId: dockerId, availability: z.enum(['active', 'pause', 'drain']) });
+export const roleSchema = z.strictObject({ ...clusterRef, nodeId: dockerId, role: z.enum(['manager', 'worker']), override: z.boolean() });
+const labelKey = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'INVALID_VALUE');
+export const labelsSchema = z.strictObject({ ...clusterRef, nodeId: dockerId, labels: z.record(labelKey, z.string().max(4096)) });
+export const serviceRefSchema = z.strictObject({ ...clusterRef, serviceId: dockerId });
+export const scaleSchema = z.strictObject({ ...clusterRef, serviceId: dockerId, replicas: z.number().int().min(0).max(10_000) });
+export const logsSchema = z.strictObject({
+  ...clusterRef,
+  serviceId: dockerId,
+  follow: z.boolean(),
+  tail: z.number().int().min(0).max(100_000),
+});
+export const streamIdSchema = z.strictObject({ streamId: runIdSchema });

@@ -37,6 +37,13 @@ export class ClusterService {
     };
   }
 
+  /** The cluster's link (opened on first use) and its profile, for the live model and the operations. */
+  async linkOf(id: string): Promise<{ profile: ClusterProfile; link: ClusterLink }> {
+    const profile = this.profiles.list().find((c) => c.id === id);
+    if (!profile) throw new CoreError('NOT_FOUND', `No cluster with id ${id}`, { params: { id } });
+    return { profile, link: await this.linkFor(profile) };
+  }
+
   private async linkFor(profile: ClusterProfile): Promise<ClusterLink> {
     const records = profile.hosts.map((ref) => [ref, this.records.byAlias(ref)] as const);
     const missing = records.filter(([, record]) => !record).map(([ref]) => ref);

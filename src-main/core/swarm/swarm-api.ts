@@ -42,9 +42,10 @@ export interface SwarmInspect {
   JoinTokens: { Worker: string; Manager: string };
 }
 
-function dial<T>(
+/** One Docker API call with an explicit query and body (docker-modem would otherwise mix them for a POST). */
+export function dial<T>(
   docker: Docker,
-  options: { path: string; method: 'GET' | 'POST'; body?: unknown; query?: Record<string, unknown> },
+  options: { path: string; method: 'GET' | 'POST' | 'DELETE'; body?: unknown; query?: Record<string, unknown> },
 ): Promise<T> {
   const modem = (docker as unknown as { modem: { dial(o: unknown, cb: (err: unknown, data: unknown) => void): void } }).modem;
   return new Promise((resolve, reject) => {

@@ -1,0 +1,216 @@
+import type Docker from 'dockerode';
+import type { NodeRole } from '../../contract.js';
+import type { ActivityLog } from '../activity/activity-log.js';
+import type { ClusterService } from '../clusters/cluster-service.js';
+import { CoreError } from '../errors.js';
+import type { TopologyService } from '../topology/topology-service.js';
+import { dial, dockerMessage, swarmApi, type SwarmNode } from './swarm-api.js';
+
+interface ServiceInspect {
+  ID: string;
+  Version: { Index: number };
+  Spec: {
+    Name?: string;
+    Mode?: { Replicated?: { Replicas?: number }; Global?: object };
+    TaskTemplate?: { ForceUpdate?: number; [key: string]: unknown };
+    [key: string]: unknown;
+  };
+  PreviousSpec?: unknown;
+}
+
+/**
+ * Day-two operations on nodes and services. Each reads the object first and
+ * sends its whole spec back (Docker resets what an update leaves out), goes to
+ * the activity log with how it ended, and has the live map re-read at once.
+ */
+export class ClusterOperations {
+  constructor(
+    private readonly clusters: ClusterService,
+    private readonly activity: ActivityLog,
+    private readonly topology: TopologyService,
+  ) {}
+
+  async setAvailability(clusterId: string, nodeId: string, availability: 'active' | 'pause' | 'drain'): Promise<void> {
+    await this.onNode(
+      clusterId,
+      nodeId,
+      (node) => `docker node update --availability ${availability} ${hostname(node)}`,
+      (d, node) => swarmApi.updateNode(d, node, { ...node.Spec, Availability: availability }),
+    );
+  }
+
+  async setLabels(clusterId: string, nodeId: string, labels: Record<string, string>): Promise<void> {
+    await this.onNode(
+      clusterId,
+      nodeId,
+      (node) => `docker node update (labels: ${Object.keys(labels).join(', ') || 'none'}) ${hostname(node)}`,
+      (d, node) => swarmApi.updateNode(d, node, { ...node.Spec, Labels: labels }),
+    );
+  }
+
+  /**
+   * Promote or demote. A demotion that would leave no manager is refused
+   * outright (LAST_MANAGER); one that would leave too few reachable managers for
+   * quorum is refused unless the operator overrides it (QUORUM_GUARD).
+   */
+  async setRole(clusterId: string, nodeId: string, role: NodeRole, override: boolean): Promise<void> {
+    const verb = role === 'manager' ? 'promote' : 'demote';
+    await this.onNode(
+      clusterId,
+      nodeId,
+      (node) => `docker node ${verb} ${hostname(node)}`,
+      (d, node) => swarmApi.updateNode(d, node, { ...node.Spec, Role: role }),
+      (node, nodes) => {
+        if (role === 'worker') demoteGuard(node, nodes, override);
+      },
+    );
+  }
+
+  async scale(clusterId: string, serviceId: string, replicas: number): Promise<void> {
+    await this.onService(
+      clusterId,
+      serviceId,
+      (s) => `docker service scale ${s.Spec.Name}=${replicas}`,
+      (d, s) => {
+        if (!s.Spec.Mode?.Replicated)
+          throw new CoreError('SERVICE_GLOBAL', `${s.Spec.Name} is a global service: it runs one task per node`, {
+            params: { service: s.Spec.Name ?? s.ID },
+          });
+        return updateService(d, s, { ...s.Spec, Mode: { Replicated: { Replicas: replicas } } });
+      },
+    );
+  }
+
+  async rollback(clusterId: string, serviceId: string): Promise<void> {
+    await this.onService(
+      clusterId,
+      serviceId,
+      (s) => `docker service rollback ${s.Spec.Name}`,
+      (d, s) => {
+        if (!s.PreviousSpec)
+          throw new CoreError('NO_PREVIOUS_SPEC', `${s.Spec.Name} has no previous version to roll back to`, {
+            params: { service: s.Spec.Name ?? s.ID },
+          });
+        return updateService(d, s, s.Spec, { rollback: 'previous' });
+      },
+    );
+  }
+
+  async forceRestart(clusterId: string, serviceId: string): Promise<void> {
+    await this.onService(
+      clusterId,
+      serviceId,
+      (s) => `docker service update --force ${s.Spec.Name}`,
+      (d, s) =>
+        updateService(d, s, {
+          ...s.Spec,
+          TaskTemplate: { ...s.Spec.TaskTemplate, ForceUpdate: (s.Spec.TaskTemplate?.ForceUpdate ?? 0) + 1 },
+        }),
+    );
+  }
+
+  async removeService(clusterId: string, serviceId: string): Promise<void> {
+    await this.onService(
+      clusterId,
+      serviceId,
+      (s) => `docker service rm ${s.Spec.Name}`,
+      (d, s) => dial<void>(d, { path: `/services/${s.ID}`, method: 'DELETE' }),
+    );
+  }
+
+  private async onNode(
+    clusterId: string,
+    nodeId: string,
+    describe: (node: SwarmNode) => string,
+    change: (docker: Docker, node: SwarmNode) => Promise<unknown>,
+    guard?: (node: SwarmNode, nodes: SwarmNode[]) => void,
+  ): Promise<void> {
+    const { profile, link } = await this.clusters.linkOf(clusterId);
+    const nodes = await link.request('read', (d) => swarmApi.nodes(d));
+    const node = nodes.find((n) => n.ID === nodeId);
+    if (!node) throw new CoreError('NOT_FOUND', `No node ${nodeId} in this swarm`, { params: { id: nodeId } });
+    guard?.(node, nodes);
+    await this.record(clusterId, profile.name, hostname(node), describe(node), () => link.request('write', (d) => change(d, node)));
+  }
+
+  private async onService(
+    clusterId: string,
+    serviceId: string,
+    describe: (service: ServiceInspect) => string,
+    change: (docker: Docker, service: ServiceInspect) => Promise<unknown>,
+  ): Promise<void> {
+    const { profile, link } = await this.clusters.linkOf(clusterId);
+    const service = await link
+      .request('read', (d) => d.getService(serviceId).inspect() as Promise<ServiceInspect>)
+      .catch((err: unknown) => {
+        if ((err as { statusCode?: number }).statusCode === 404)
+          throw new CoreError('NOT_FOUND', `No service ${serviceId} in this swarm`, { params: { id: serviceId } });
+        throw err;
+      });
+    await this.record(clusterId, profile.name, null, describe(service), () => link.request('write', (d) => change(d, service)));
+  }
+
+  private async record(
+    clusterId: string,
+    cluster: string,
+    host: string | null,
+    action: string,
+    run: () => Promise<unknown>,
+  ): Promise<void> {
+    try {
+      await run();
+      await this.activity.record({ cluster, host, action, result: 'ok', detail: '' });
+    } catch (err) {
+      const unknown = err instanceof CoreError && err.code === 'OUTCOME_UNKNOWN';
+      const detail = err instanceof CoreError ? err.message : dockerMessage(err);
+      await this.activity.record({ cluster, host, action, result: unknown ? 'unknown' : 'failed', detail });
+      if (err instanceof CoreError) throw err;
+      throw new CoreError('DOCKER_REFUSED', `Docker refused: ${detail}`, { params: { detail }, cause: err });
+    } finally {
+      this.topology.refresh(clusterId);
+    }
+  }
+}
+
+/**
+ * Refuses a demotion that would leave no manager (never overridable), or too
+ * few reachable managers for quorum among those left (unless overridden).
+ */
+export function demoteGuard(node: SwarmNode, nodes: readonly SwarmNode[], override: boolean): void {
+  if (node.Spec.Role !== 'manager') return;
+  const managers = nodes.filter((n) => n.Spec.Role === 'manager');
+  if (managers.length <= 1)
+    throw new CoreError('LAST_MANAGER', `${hostname(node)} is the last manager; a swarm cannot run without one`, {
+      params: { host: hostname(node) },
+    });
+  const remaining = managers.length - 1;
+  const needed = Math.floor(remaining / 2) + 1;
+  const reachable = managers.filter((m) => m.ID !== node.ID && m.ManagerStatus?.Reachability === 'reachable').length;
+  if (reachable < needed && !override) {
+    throw new CoreError(
+      'QUORUM_GUARD',
+      `Demoting ${hostname(node)} leaves ${reachable} reachable of ${remaining} managers; quorum needs ${needed}`,
+      {
+        params: { host: hostname(node), reachable: String(reachable), managers: String(remaining), needed: String(needed) },
+      },
+    );
+  }
+}
+
+function hostname(node: SwarmNode): string {
+  return node.Description?.Hostname ?? node.ID;
+}
+
+function updateService(
+  docker: Docker,
+  service: ServiceInspect,
+  spec: ServiceInspect['Spec'],
+  query: Record<string, string> = {},
+): Promise<unknown> {
+  return dial(docker, {
+    path: `/services/${service.ID}/update`,
+    method: 'POST',
+    query: { version: service.Version.Index, ...query },
+    body: spec,
+  });
+}

@@ -1,0 +1,214 @@
+import type Docker from 'dockerode';
+import type {
+  ContractError,
+  EntityDiff,
+  SwarmHealth,
+  TopologyDiff,
+  TopologyNetwork,
+  TopologyNode,
+  TopologyService,
+  TopologySnapshot,
+  TopologyTask,
+} from '../../contract.js';
+import type { RequestKind } from '../docker/docker-session.js';
+import { toContractError } from '../errors.js';
+import {
+  toNetwork,
+  toNode,
+  toService,
+  toTask,
+  taskCounts,
+  type ApiNetwork,
+  type ApiNode,
+  type ApiService,
+  type ApiTask,
+} from './convert.js';
+import { computeHealth } from './health.js';
+
+/** What the model reads through: a cluster link (any manager that answers). */
+export interface TopologySource {
+  request<T>(kind: RequestKind, call: (docker: Docker) => Promise<T>): Promise<T>;
+}
+
+export interface LiveTopologyOptions {
+  /** Nodes, services and tasks are read this often at least (Docker sends no task events). */
+  minPollMs?: number;
+  /** Networks and swarm settings: a slower full read. */
+  reconcileMs?: number;
+  tokensRotatedAt?: () => string | null;
+  now?: () => number;
+}
+
+type Entity = 'nodes' | 'services' | 'tasks' | 'networks';
+
+/** One entity kind, by ID, with each record's JSON kept to tell a change from a re-read. */
+class Table<T extends { id: string }> {
+  readonly rows = new Map<string, { value: T; json: string }>();
+
+  /** Replaces the contents; returns what changed, or null when nothing did. */
+  replace(values: readonly T[]): EntityDiff<T> | null {
+    const upsert: T[] = [];
+    const seen = new Set<string>();
+    for (const value of values) {
+      seen.add(value.id);
+      const json = JSON.stringify(value);
+      if (this.rows.get(value.id)?.json !== json) {
+        this.rows.set(value.id, { value, json });
+        upsert.push(value);
+      }
+    }
+    const remove = [...this.rows.keys()].filter((id) => !seen.has(id));
+    for (const id of remove) this.rows.delete(id);
+    return upsert.length > 0 || remove.length > 0 ? { upsert, remove } : null;
+  }
+
+  values(): T[] {
+    return [...this.rows.values()].map((r) => r.value);
+  }
+}
+
+/**
+ * The live model of one swarm: a full read, then reads as often as the swarm
+ * allows (at least every `minPollMs`, slower when reads take long) with only
+ * the differences pushed out, numbered so the renderer can tell a gap. A read
+ * that fails marks the model stale; the next one that works brings it back.
+ */
+export class LiveTopology {
+  private readonly tables = {
+    nodes: new Table<TopologyNode>(),
+    services: new Table<TopologyService>(),
+    tasks: new Table<TopologyTask>(),
+    networks: new Table<TopologyNetwork>(),
+  };
+  private health: SwarmHealth | null = null;
+  private healthJson = '';
+  private version = 0;
+  private swarm: { id: string; autolock: boolean; createdAt: string | null } = { id: '', autolock: false, createdAt: null };
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private stale = false;
+  private lastReconcile = 0;
+  private readonly minPollMs: number;
+  private readonly reconcileMs: number;
+
+  constructor(
+    readonly clusterId: string,
+    private readonly source: TopologySource,
+    private readonly emitDiff: (diff: TopologyDiff) => void,
+    private readonly emitStatus: (state: 'live' | 'stale', error?: ContractError) => void,
+    private readonly options: LiveTopologyOptions = {},
+  ) {
+    this.minPollMs = options.minPollMs ?? 500;
+    this.reconcileMs = options.reconcileMs ?? 30_000;
+  }
+
+  /** The first full read; after it the model follows on its own until `stop`. */
+  async start(): Promise<TopologySnapshot> {
+    await this.read(true);
+    this.schedule(this.minPollMs);
+    return this.snapshot();
+  }
+
+  snapshot(): TopologySnapshot {
+    return {
+      clusterId: this.clusterId,
+      swarmId: this.swarm.id,
+      version: this.version,
+      nodes: this.tables.nodes.values(),
+      services: this.tables.services.values(),
+      tasks: this.tables.tasks.values(),
+      networks: this.tables.networks.values(),
+      health: this.health!,
+    };
+  }
+
+  /** After an operation: read now rather than at the next tick. */
+  refreshNow(): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      const started = Date.now();
+      const full = started - this.lastReconcile >= this.reconcileMs || this.stale;
+      this.read(full)
+        .then(() => {
+          if (this.stale) {
+            this.stale = false;
+            this.emitStatus('live');
+          }
+          // A big swarm takes longer to read: never spend more than half the time reading.
+          this.schedule(Math.max(this.minPollMs, 2 * (Date.now() - started)));
+        })
+        .catch((err: unknown) => {
+          if (!this.stale) {
+            this.stale = true;
+            this.emitStatus('stale', toContractError(err));
+          }
+          this.schedule(Math.max(2000, this.minPollMs));
+        });
+    }, delayMs);
+  }
+
+  private async read(full: boolean): Promise<void> {
+    const r = <T>(call: (docker: Docker) => Promise<T>): Promise<T> => this.source.request('read', call);
+    const [nodes, services, tasks, networks, swarm] = await Promise.all([
+      r((d) => d.listNodes() as Promise<ApiNode[]>),
+      r((d) => d.listServices() as Promise<ApiService[]>),
+      r((d) => d.listTasks() as Promise<ApiTask[]>),
+      full ? r((d) => d.listNetworks({ filters: { scope: ['swarm'] } }) as Promise<ApiNetwork[]>) : Promise.resolve(null),
+      full
+        ? r(
+            (d) =>
+              d.swarmInspect() as Promise<{ ID: string; CreatedAt?: string; Spec?: { EncryptionConfig?: { AutoLockManagers?: boolean } } }>,
+          )
+        : Promise.resolve(null),
+    ]);
+    if (this.stopped) return;
+    if (full) this.lastReconcile = Date.now();
+    if (swarm)
+      this.swarm = { id: swarm.ID, autolock: swarm.Spec?.EncryptionConfig?.AutoLockManagers === true, createdAt: swarm.CreatedAt ?? null };
+
+    const taskRecords = tasks.map(toTask);
+    const counts = taskCounts(taskRecords);
+    const changes: Partial<Record<Entity, EntityDiff<never>>> = {};
+    const put = <T extends { id: string }>(name: Entity, table: Table<T>, values: T[]): void => {
+      const diff = table.replace(values);
+      if (diff) (changes as Record<Entity, EntityDiff<T>>)[name] = diff;
+    };
+    put('nodes', this.tables.nodes, nodes.map(toNode));
+    put(
+      'services',
+      this.tables.services,
+      services.map((s) => toService(s, counts.get(s.ID) ?? { running: 0, desiredGlobal: 0 })),
+    );
+    put('tasks', this.tables.tasks, taskRecords);
+    if (networks) put('networks', this.tables.networks, networks.map(toNetwork));
+
+    const health = computeHealth({
+      nodes: this.tables.nodes.values(),
+      tasks: taskRecords,
+      autolock: this.swarm.autolock,
+      swarmCreatedAt: this.swarm.createdAt,
+      tokensRotatedAt: this.options.tokensRotatedAt?.() ?? null,
+      now: (this.options.now ?? Date.now)(),
+    });
+    const healthJson = JSON.stringify(health);
+    const healthChanged = healthJson !== this.healthJson;
+    this.health = health;
+    this.healthJson = healthJson;
+
+    if (Object.keys(changes).length === 0 && !healthChanged) return;
+    this.version++;
+    if (this.version === 1) return; // the first read is the snapshot itself
+    this.emitDiff({ clusterId: this.clusterId, version: this.version, ...changes, ...(healthChanged ? { health } : {}) } as TopologyDiff);
+  }
+}

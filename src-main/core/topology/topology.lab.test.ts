@@ -1,0 +1,185 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { ContractEvents, EntityDiff, LogLine, Result, TopologyDiff, TopologySnapshot } from '../../contract.js';
+import { LAB_IMAGES, lab } from '../../../test/lab/index.js';
+import { describeLab } from '../../../test/lab/suite.js';
+import { testCore } from '../../../test/support/core.js';
+import { makeTempDir } from '../../../test/support/temp-dir.js';
+import type { Core } from '../create-core.js';
+
+// Day two through the contract against a real swarm: the live model follows
+// Docker, and the operations change what Docker says, guarded where they can hurt.
+describeLab('the live topology and the operations', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let core: Core;
+  let clusterId: string;
+  let model: TopologySnapshot;
+  const logs: LogLine[] = [];
+  let resyncs = 0;
+
+  const ok = <T>(result: Result<unknown>): T => {
+    if (!result.ok) throw Object.assign(new Error(`${result.error.code}: ${result.error.message}`), { code: result.error.code });
+    return result.value as T;
+  };
+  const merge = <T extends { id: string }>(list: T[], diff?: EntityDiff<T>): T[] => {
+    if (!diff) return list;
+    const byId = new Map(list.map((x) => [x.id, x]));
+    for (const id of diff.remove) byId.delete(id);
+    for (const x of diff.upsert) byId.set(x.id, x);
+    return [...byId.values()];
+  };
+  const apply = (diff: TopologyDiff): void => {
+    if (diff.clusterId !== clusterId) return;
+    if (diff.version !== model.version + 1) {
+      resyncs++;
+      return;
+    }
+    model = {
+      ...model,
+      version: diff.version,
+      nodes: merge(model.nodes, diff.nodes),
+      services: merge(model.services, diff.services),
+      tasks: merge(model.tasks, diff.tasks),
+      networks: merge(model.networks, diff.networks),
+      health: diff.health ?? model.health,
+    };
+  };
+  const service = (name: string) => model.services.find((s) => s.name === name);
+  const nodeNamed = (hostname: string) => model.nodes.find((n) => n.hostname === hostname)!;
+  const hostnameOf = (nodeId: string | null) => model.nodes.find((n) => n.id === nodeId)?.hostname;
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await makeTempDir());
+    await lab.up({ managers: 3, workers: 2, passwordHost: false });
+    await lab.swarm.form();
+    // Busybox printing its host name every half second, two replicas, spread over the workers.
+    await lab.swarm.docker(lab.managers[0]!.name, [
+      'service',
+      'create',
+      '--detach',
+      '--name',
+      'web',
+      '--replicas',
+      '2',
+      '--no-resolve-image',
+      '--constraint',
+      'node.role==worker',
+      '--replicas-max-per-node',
+      '1',
+      LAB_IMAGES.service,
+      'sh',
+      '-c',
+      'while true; do echo "hello from $(hostname)"; sleep 0.5; done',
+    ]);
+    core = await testCore(join(dir, 'data'));
+    core.events.subscribe((event, payload) => {
+      if (event === 'prompt:hostKey')
+        void core.dispatch('prompts.answerHostKey', { promptId: (payload as { promptId: string }).promptId, accept: true });
+      if (event === 'topology:diff') apply(payload as TopologyDiff);
+      if (event === 'logs:lines') logs.push(...(payload as ContractEvents['logs:lines']).lines);
+    });
+    for (const h of lab.hosts) {
+      ok(
+        await core.dispatch('hosts.save', {
+          alias: h.name,
+          address: h.address,
+          port: h.port,
+          user: h.user,
+          auth: ['key'],
+          identityFile: h.keyPath,
+          jump: [],
+          tags: [],
+        }),
+      );
+    }
+    clusterId = ok<{ id: string }>(await core.dispatch('clusters.adopt', { name: 'lab', via: lab.managers[0]!.name, mapping: {} })).id;
+    model = ok<TopologySnapshot>(await core.dispatch('topology.watch', { clusterId }));
+  });
+  afterAll(async () => {
+    await core?.dispatch('topology.unwatch', { clusterId });
+    await lab.down();
+    await cleanup();
+  });
+
+  it('starts from a snapshot of the swarm and its health', async () => {
+    expect(model.nodes).toHaveLength(5);
+    expect(model.nodes.filter((n) => n.role === 'manager')).toHaveLength(3);
+    expect(model.health).toMatchObject({ managers: 3, reachable: 3, tolerates: 1, toleratesNow: 1 });
+    expect(model.health.leader).toBe(lab.managers[0]!.name);
+    await expect.poll(() => service('web')?.running, { timeout: 60_000 }).toBe(2);
+    expect(service('web')).toMatchObject({ mode: 'replicated', replicas: 2, desired: 2, image: LAB_IMAGES.service });
+  });
+
+  it('follows a scale with diffs: the replica count and the tasks change', async () => {
+    const web = service('web')!;
+    ok(await core.dispatch('services.scale', { clusterId, serviceId: web.id, replicas: 4 }));
+    // Changed outside the app too: the model sees Docker, not only its own operations.
+    await expect.poll(() => service('web')?.replicas, { timeout: 10_000 }).toBe(4);
+    await lab.swarm.docker(lab.managers[0]!.name, ['service', 'update', '--detach', '--replicas-max-per-node', '2', 'web']);
+    await expect.poll(() => service('web')?.running, { timeout: 60_000 }).toBe(4);
+    expect(model.tasks.filter((t) => t.serviceId === web.id && t.state === 'running')).toHaveLength(4);
+    expect(resyncs).toBe(0);
+  });
+
+  it("gathers a service's logs across the tasks on both workers", async () => {
+    const web = service('web')!;
+    const { streamId } = ok<{ streamId: string }>(
+      await core.dispatch('services.logs', { clusterId, serviceId: web.id, follow: true, tail: 20 }),
+    );
+    await expect.poll(() => new Set(logs.map((l) => l.node)).size, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+    ok(await core.dispatch('services.stopLogs', { streamId }));
+    expect(new Set(logs.map((l) => l.node))).toEqual(new Set(lab.workers.map((w) => w.name)));
+    expect(logs.every((l) => /^web\.\d+$/.test(l.task) && l.text.startsWith('hello from'))).toBe(true);
+  });
+
+  it('drains a worker: its tasks move to the other one', async () => {
+    const [drained, other] = lab.workers;
+    ok(await core.dispatch('nodes.setAvailability', { clusterId, nodeId: nodeNamed(drained!.name).id, availability: 'drain' }));
+    await expect.poll(() => nodeNamed(drained!.name).availability, { timeout: 10_000 }).toBe('drain');
+    const web = service('web')!;
+    const runningOn = () => model.tasks.filter((t) => t.serviceId === web.id && t.state === 'running').map((t) => hostnameOf(t.nodeId));
+    await expect.poll(() => runningOn().every((h) => h === other!.name) && runningOn().length === 2, { timeout: 60_000 }).toBe(true);
+    ok(await core.dispatch('nodes.setAvailability', { clusterId, nodeId: nodeNamed(drained!.name).id, availability: 'active' }));
+  });
+
+  it('promotes a worker and demotes it again', async () => {
+    const worker = lab.workers[1]!;
+    ok(await core.dispatch('nodes.setRole', { clusterId, nodeId: nodeNamed(worker.name).id, role: 'manager', override: false }));
+    await expect.poll(() => nodeNamed(worker.name).reachability, { timeout: 30_000 }).toBe('reachable');
+    expect(model.health.managers).toBe(4);
+    expect(model.health.warnings.map((w) => w.code)).toContain('MANAGERS_EVEN');
+    ok(await core.dispatch('nodes.setRole', { clusterId, nodeId: nodeNamed(worker.name).id, role: 'worker', override: false }));
+    await expect.poll(() => model.health.managers, { timeout: 30_000 }).toBe(3);
+  });
+
+  it("stops the leader's host: a new leader, one failure less to spare, and the demote guard holds", async () => {
+    const leader = lab.managers[0]!;
+    await lab.stop(leader.name);
+    await expect.poll(() => model.health.leader !== null && model.health.leader !== leader.name, { timeout: 90_000 }).toBe(true);
+    await expect.poll(() => model.health.toleratesNow, { timeout: 60_000 }).toBe(0);
+    expect(model.health).toMatchObject({ managers: 3, reachable: 2, tolerates: 1 });
+    expect(model.health.warnings).toContainEqual(
+      expect.objectContaining({ code: 'MANAGERS_UNREACHABLE', params: expect.objectContaining({ hosts: leader.name }) }),
+    );
+
+    const survivor = lab.managers[1]!;
+    const refused = await core.dispatch('nodes.setRole', {
+      clusterId,
+      nodeId: nodeNamed(survivor.name).id,
+      role: 'worker',
+      override: false,
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'QUORUM_GUARD', params: { reachable: '1', managers: '2', needed: '2' } } });
+    expect(nodeNamed(survivor.name).role).toBe('manager');
+
+    const activity = ok<{ action: string; result: string }[]>(await core.dispatch('activity.list', { cluster: 'lab' }));
+    expect(activity.map((a) => a.action)).toEqual(
+      expect.arrayContaining([
+        'docker service scale web=4',
+        `docker node update --availability drain ${lab.workers[0]!.name}`,
+        `docker node promote ${lab.workers[1]!.name}`,
+      ]),
+    );
+  });
+});
