@@ -462,6 +462,8 @@ export interface TopologyDiff {
   health?: SwarmHealth;
 }
 
+export type RotationTarget = 'workerToken' | 'managerToken' | 'unlockKey' | 'ca';
+
 export interface LogLine {
   /** `service.slot` (or the task ID for a global service) and the node's hostname, as `docker service logs` prefixes them. */
   task: string;
@@ -497,6 +499,13 @@ export interface Contract {
     /** Demotion is refused (QUORUM_GUARD) when it would leave the swarm without a manager or without quorum, unless `override`. */
     setRole(input: { clusterId: string; nodeId: string; role: NodeRole; override: boolean }): Promise<void>;
     setLabels(input: { clusterId: string; nodeId: string; labels: Record<string, string> }): Promise<void>;
+  };
+  swarm: {
+    /**
+     * Rotates a join token, the unlock key (the old key is kept in the keychain as the previous one) or the
+     * swarm's root CA (`docker swarm ca --rotate`); the new values never leave the core.
+     */
+    rotate(input: { clusterId: string; what: RotationTarget }): Promise<void>;
   };
   services: {
     scale(input: { clusterId: string; serviceId: string; replicas: number }): Promise<void>;
@@ -638,6 +647,7 @@ export const METHOD_NAMES = [
   'nodes.setAvailability',
   'nodes.setRole',
   'nodes.setLabels',
+  'swarm.rotate',
   'services.scale',
   'services.rollback',
   'services.forceRestart',

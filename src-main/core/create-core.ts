@@ -3,6 +3,7 @@ import type { AppInfo, KeychainStatus } from '../contract.js';
 import { createDispatcher, type Dispatch, type Routes } from './api/dispatcher.js';
 import {
   availabilitySchema,
+  rotateSchema,
   clusterOnlySchema,
   labelsSchema,
   logsSchema,
@@ -117,7 +118,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const unlocker = new ManagerUnlocker(planHosts, vault, prompts, () => keychainStatus, activity);
   const clusterLinks = new ClusterService(clusters, records, hosts, events, unlocker);
   const topology = new TopologyService(clusterLinks, events, activity);
-  const operations = new ClusterOperations(clusterLinks, activity, topology);
+  const operations = new ClusterOperations(clusterLinks, activity, topology, vault);
   const logs = new ServiceLogs(clusterLinks, events);
   const adoption = new Adoption(records, planHosts, clusters, activity);
   const setup = new SetupService({
@@ -162,6 +163,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       handle: ({ clusterId, nodeId, role, override }) => operations.setRole(clusterId, nodeId, role, override),
     },
     'nodes.setLabels': { schema: labelsSchema, handle: ({ clusterId, nodeId, labels }) => operations.setLabels(clusterId, nodeId, labels) },
+    'swarm.rotate': { schema: rotateSchema, handle: ({ clusterId, what }) => operations.rotate(clusterId, what) },
     'services.scale': {
       schema: scaleSchema,
       handle: ({ clusterId, serviceId, replicas }) => operations.scale(clusterId, serviceId, replicas),

@@ -169,3 +169,4 @@ export const logsSchema = z.strictObject({
   tail: z.number().int().min(0).max(100_000),
 });
 export const streamIdSchema = z.strictObject({ streamId: runIdSchema });
+export const rotateSchema = z.strictObject({ ...clusterRef, what: z.enum(['workerToken', 'managerToken', 'unlockKey', 'ca']) });

@@ -1,10 +1,11 @@
 import type Docker from 'dockerode';
-import type { NodeRole } from '../../contract.js';
+import type { NodeRole, RotationTarget } from '../../contract.js';
 import type { ActivityLog } from '../activity/activity-log.js';
 import type { ClusterService } from '../clusters/cluster-service.js';
+import type { SecretVault } from '../keychain/secret-vault.js';
 import { CoreError } from '../errors.js';
 import type { TopologyService } from '../topology/topology-service.js';
-import { dial, dockerMessage, swarmApi, type SwarmNode } from './swarm-api.js';
+import { dial, dockerMessage, swarmApi, unlockKeyAccount, type SwarmNode } from './swarm-api.js';
 
 interface ServiceInspect {
   ID: string;
@@ -28,7 +29,51 @@ export class ClusterOperations {
     private readonly clusters: ClusterService,
     private readonly activity: ActivityLog,
     private readonly topology: TopologyService,
+    private readonly vault: SecretVault,
   ) {}
+
+  /**
+   * A new worker or manager join token, unlock key, or root CA. A new unlock key
+   * replaces the one in the keychain; the old one is kept beside it, since
+   * managers that have not restarted yet may still be locked with it.
+   */
+  async rotate(clusterId: string, what: RotationTarget): Promise<void> {
+    const { profile, link } = await this.clusters.linkOf(clusterId);
+    const swarm = await link.request('read', (d) => swarmApi.inspect(d));
+    const command = {
+      workerToken: 'docker swarm join-token --rotate worker',
+      managerToken: 'docker swarm join-token --rotate manager',
+      unlockKey: 'docker swarm unlock-key --rotate',
+      ca: 'docker swarm ca --rotate',
+    }[what];
+    const query = {
+      workerToken: { rotateWorkerToken: true },
+      managerToken: { rotateManagerToken: true },
+      unlockKey: { rotateManagerUnlockKey: true },
+      ca: {},
+    }[what];
+    const spec =
+      what === 'ca'
+        ? {
+            ...swarm.Spec,
+            CAConfig: {
+              ...(swarm.Spec.CAConfig as object),
+              ForceRotate: (((swarm.Spec.CAConfig as { ForceRotate?: number }) ?? {}).ForceRotate ?? 0) + 1,
+            },
+          }
+        : swarm.Spec;
+    const previousKey = what === 'unlockKey' ? await this.vault.recall(unlockKeyAccount(swarm.ID)) : null;
+    await this.record(clusterId, profile.name, null, command, () =>
+      link.request('write', (d) =>
+        dial<void>(d, { path: '/swarm/update', method: 'POST', query: { version: swarm.Version.Index, ...query }, body: spec }),
+      ),
+    );
+    if (what === 'unlockKey') {
+      const key = await link.request('read', (d) => swarmApi.unlockKey(d));
+      if (previousKey) await this.vault.remember(`${unlockKeyAccount(swarm.ID)}:previous`, previousKey, { persist: true });
+      if (key) await this.vault.remember(unlockKeyAccount(swarm.ID), key, { persist: true });
+    }
+  }
 
   async setAvailability(clusterId: string, nodeId: string, availability: 'active' | 'pause' | 'drain'): Promise<void> {
     await this.onNode(

@@ -153,6 +153,40 @@ describeLab('the live topology and the operations', () => {
     await expect.poll(() => model.health.managers, { timeout: 30_000 }).toBe(3);
   });
 
+  it('rotates the worker token: a host trying the old one is refused, the new one joins', async () => {
+    const via = lab.managers[0]!;
+    const old = (await lab.swarm.tokens(via.name)).worker;
+    ok(await core.dispatch('swarm.rotate', { clusterId, what: 'workerToken' }));
+    const fresh = (await lab.swarm.tokens(via.name)).worker;
+    expect(fresh).not.toBe(old);
+    const worker = lab.workers[0]!;
+    // A worker's leave can time out while its agent shuts down, and still have left: judge by the state.
+    await lab.swarm.leave(worker.name).catch(() => undefined);
+    const state = async () => (await lab.swarm.docker(worker.name, ['info', '--format', '{{.Swarm.LocalNodeState}}'])).stdout.trim();
+    await expect.poll(state, { timeout: 60_000 }).toBe('inactive');
+    const refused = await lab.swarm.docker(worker.name, [
+      'swarm',
+      'join',
+      '--token',
+      old,
+      '--advertise-addr',
+      worker.address,
+      `${via.address}:2377`,
+    ]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/token/i);
+    const joined = await lab.swarm.docker(worker.name, [
+      'swarm',
+      'join',
+      '--token',
+      fresh,
+      '--advertise-addr',
+      worker.address,
+      `${via.address}:2377`,
+    ]);
+    expect(joined.code).toBe(0);
+  });
+
   it("stops the leader's host: a new leader, one failure less to spare, and the demote guard holds", async () => {
     const leader = lab.managers[0]!;
     await lab.stop(leader.name);
