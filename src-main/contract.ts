@@ -462,6 +462,13 @@ export interface TopologyDiff {
   health?: SwarmHealth;
 }
 
+export interface ExecSession {
+  sessionId: string;
+  /** The host (in Hosts) whose Docker runs the container, and the container's short ID. */
+  host: string;
+  container: string;
+}
+
 export type RotationTarget = 'workerToken' | 'managerToken' | 'unlockKey' | 'ca';
 
 export interface LogLine {
@@ -506,6 +513,16 @@ export interface Contract {
      * swarm's root CA (`docker swarm ca --rotate`); the new values never leave the core.
      */
     rotate(input: { clusterId: string; what: RotationTarget }): Promise<void>;
+  };
+  exec: {
+    /**
+     * An interactive shell in a running task's container, through that node's own Docker socket over SSH (the
+     * node must be in Hosts). Output comes as `exec:output`; the session ends with `exec:ended`.
+     */
+    open(input: { clusterId: string; taskId: string; cols: number; rows: number }): Promise<ExecSession>;
+    input(input: { sessionId: string; data: string }): Promise<void>;
+    resize(input: { sessionId: string; cols: number; rows: number }): Promise<void>;
+    close(input: { sessionId: string }): Promise<void>;
   };
   services: {
     scale(input: { clusterId: string; serviceId: string; replicas: number }): Promise<void>;
@@ -582,6 +599,9 @@ export interface ContractEvents {
   'topology:status': { clusterId: string; state: 'live' | 'stale'; error?: ContractError };
   'logs:lines': { streamId: string; lines: LogLine[] };
   'logs:ended': { streamId: string; error?: ContractError };
+  /** Terminal output, base64: a TTY's bytes need not be whole UTF-8 characters at a chunk's edge. */
+  'exec:output': { sessionId: string; data: string };
+  'exec:ended': { sessionId: string; error?: ContractError };
 }
 export type EventName = keyof ContractEvents;
 export const EVENT_NAMES = [
@@ -602,6 +622,8 @@ export const EVENT_NAMES = [
   'topology:status',
   'logs:lines',
   'logs:ended',
+  'exec:output',
+  'exec:ended',
 ] as const satisfies readonly EventName[];
 
 type MethodPaths<C> = {
@@ -648,6 +670,10 @@ export const METHOD_NAMES = [
   'nodes.setRole',
   'nodes.setLabels',
   'swarm.rotate',
+  'exec.open',
+  'exec.input',
+  'exec.resize',
+  'exec.close',
   'services.scale',
   'services.rollback',
   'services.forceRestart',
@@ -727,6 +753,8 @@ export type ErrorCode =
   | 'SERVICE_GLOBAL'
   | 'NO_PREVIOUS_SPEC'
   | 'DOCKER_REFUSED'
+  | 'EXEC_HOST_UNKNOWN'
+  | 'TASK_NOT_RUNNING'
   | 'INTERNAL';
 
 export interface ContractError {

@@ -3,6 +3,10 @@ import type { AppInfo, KeychainStatus } from '../contract.js';
 import { createDispatcher, type Dispatch, type Routes } from './api/dispatcher.js';
 import {
   availabilitySchema,
+  execCloseSchema,
+  execInputSchema,
+  execOpenSchema,
+  execResizeSchema,
   rotateSchema,
   clusterOnlySchema,
   labelsSchema,
@@ -52,6 +56,7 @@ import { validatePlan } from './swarm/plan-validation.js';
 import { SetupService } from './swarm/setup-service.js';
 import { ClusterOperations } from './swarm/cluster-operations.js';
 import { ServiceLogs } from './swarm/service-logs.js';
+import { TaskExec } from './swarm/task-exec.js';
 import { TopologyService } from './topology/topology-service.js';
 
 export interface CoreOptions {
@@ -120,6 +125,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const topology = new TopologyService(clusterLinks, events, activity);
   const operations = new ClusterOperations(clusterLinks, activity, topology, vault);
   const logs = new ServiceLogs(clusterLinks, events);
+  const shells = new TaskExec(clusterLinks, records, planHosts, events, activity);
   const adoption = new Adoption(records, planHosts, clusters, activity);
   const setup = new SetupService({
     records,
@@ -164,6 +170,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     'nodes.setLabels': { schema: labelsSchema, handle: ({ clusterId, nodeId, labels }) => operations.setLabels(clusterId, nodeId, labels) },
     'swarm.rotate': { schema: rotateSchema, handle: ({ clusterId, what }) => operations.rotate(clusterId, what) },
+    'exec.open': { schema: execOpenSchema, handle: ({ clusterId, taskId, cols, rows }) => shells.open(clusterId, taskId, cols, rows) },
+    'exec.input': { schema: execInputSchema, handle: ({ sessionId, data }) => shells.input(sessionId, data) },
+    'exec.resize': { schema: execResizeSchema, handle: ({ sessionId, cols, rows }) => shells.resize(sessionId, cols, rows) },
+    'exec.close': { schema: execCloseSchema, handle: ({ sessionId }) => shells.close(sessionId) },
     'services.scale': {
       schema: scaleSchema,
       handle: ({ clusterId, serviceId, replicas }) => operations.scale(clusterId, serviceId, replicas),

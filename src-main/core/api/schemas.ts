@@ -170,3 +170,8 @@ export const logsSchema = z.strictObject({
 });
 export const streamIdSchema = z.strictObject({ streamId: runIdSchema });
 export const rotateSchema = z.strictObject({ ...clusterRef, what: z.enum(['workerToken', 'managerToken', 'unlockKey', 'ca']) });
+const termSize = z.number().int().min(1).max(1000);
+export const execOpenSchema = z.strictObject({ ...clusterRef, taskId: dockerId, cols: termSize, rows: termSize });
+export const execInputSchema = z.strictObject({ sessionId: runIdSchema, data: z.string().max(65_536) });
+export const execResizeSchema = z.strictObject({ sessionId: runIdSchema, cols: termSize, rows: termSize });
+export const execCloseSchema = z.strictObject({ sessionId: runIdSchema });

@@ -68,7 +68,7 @@ export class Adoption {
 }
 
 /** By address first (the node's own, as the swarm sees it), then by hostname against a host's name or address. */
-function matchHost(node: SwarmNode, records: HostRecord[]): string | null {
+export function matchHost(node: SwarmNode, records: HostRecord[]): string | null {
   const address = node.Status?.Addr ?? node.ManagerStatus?.Addr?.replace(/:\d+$/, '');
   const byAddress = records.find((r) => address && r.address === address);
   if (byAddress) return byAddress.alias;

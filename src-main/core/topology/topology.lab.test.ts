@@ -153,6 +153,35 @@ describeLab('the live topology and the operations', () => {
     await expect.poll(() => model.health.managers, { timeout: 30_000 }).toBe(3);
   });
 
+  it("opens a shell in a task on a worker, through that worker's own Docker, and runs hostname", async () => {
+    const web = service('web')!;
+    const task = model.tasks.find(
+      (t) => t.serviceId === web.id && t.state === 'running' && lab.workers.some((w) => w.name === hostnameOf(t.nodeId)),
+    )!;
+    const output: string[] = [];
+    let ended = false;
+    const stop = core.events.subscribe((event, payload) => {
+      const p = payload as { sessionId: string; data?: string };
+      if (event === 'exec:output') output.push(Buffer.from(p.data!, 'base64').toString('utf8'));
+      if (event === 'exec:ended') ended = true;
+    });
+    try {
+      const session = ok<{ sessionId: string; host: string; container: string }>(
+        await core.dispatch('exec.open', { clusterId, taskId: task.id, cols: 100, rows: 30 }),
+      );
+      expect(session.host).toBe(hostnameOf(task.nodeId));
+      ok(await core.dispatch('exec.resize', { sessionId: session.sessionId, cols: 120, rows: 40 }));
+      ok(await core.dispatch('exec.input', { sessionId: session.sessionId, data: 'hostname; stty size\n' }));
+      // A container's hostname is its short ID by default; stty shows the resize arrived.
+      await expect.poll(() => output.join(''), { timeout: 15_000 }).toContain(session.container);
+      await expect.poll(() => output.join(''), { timeout: 15_000 }).toContain('40 120');
+      ok(await core.dispatch('exec.input', { sessionId: session.sessionId, data: 'exit\n' }));
+      await expect.poll(() => ended, { timeout: 15_000 }).toBe(true);
+    } finally {
+      stop();
+    }
+  });
+
   it('rotates the worker token: a host trying the old one is refused, the new one joins', async () => {
     const via = lab.managers[0]!;
     const old = (await lab.swarm.tokens(via.name)).worker;
