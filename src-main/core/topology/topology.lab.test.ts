@@ -155,9 +155,11 @@ describeLab('the live topology and the operations', () => {
 
   it("opens a shell in a task on a worker, through that worker's own Docker, and runs hostname", async () => {
     const web = service('web')!;
-    const task = model.tasks.find(
-      (t) => t.serviceId === web.id && t.state === 'running' && lab.workers.some((w) => w.name === hostnameOf(t.nodeId)),
-    )!;
+    // The promotion just before moved tasks around (the service runs on workers only): wait for one to run again.
+    const onWorker = () =>
+      model.tasks.find((t) => t.serviceId === web.id && t.state === 'running' && lab.workers.some((w) => w.name === hostnameOf(t.nodeId)));
+    await expect.poll(onWorker, { timeout: 60_000 }).toBeDefined();
+    const task = onWorker()!;
     const output: string[] = [];
     let ended = false;
     const stop = core.events.subscribe((event, payload) => {
