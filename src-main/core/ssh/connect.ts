@@ -102,6 +102,10 @@ async function connectOne(
   sock: Duplex | undefined,
 ): Promise<Omit<SshConnection, 'close' | 'isOpen'>> {
   const client = new SshClient();
+  // From the start, not only once ready: ssh2 may emit a second 'error' after a failed handshake
+  // ("Connection lost before handshake"), and an 'error' nobody listens to ends the process.
+  // The handshake's own outcome is read from the `once` listeners below; later drops from 'close'.
+  client.on('error', () => undefined);
   let seenKey: HostKey | undefined;
   let failure: CoreError | undefined;
   let authMethod: AuthenticationType = 'none';
@@ -161,8 +165,6 @@ async function connectOne(
   } finally {
     timer.stop();
   }
-  // Later errors (a dropped link) are reported through 'close'; an unhandled 'error' would crash the process.
-  client.on('error', () => undefined);
   if (!seenKey) throw new CoreError('SSH_FAILED', 'No host key was checked', { params: { host: describeEndpoint(endpoint) } });
   return { client, endpoint, hostKey: seenKey, authMethod };
 }
