@@ -12,6 +12,7 @@ const BENCHES: Record<string, Bench> = {
   lab: async () => (await import('./lab.js')).labBench(),
   tunnel: async () => (await import('./tunnel.js')).tunnelBench(),
   bootstrap: async () => (await import('./bootstrap.js')).bootstrapBench(),
+  topology: async () => (await import('./topology.js')).topologyBench(),
 };
 const DEFAULT = ['cold-start'];
 

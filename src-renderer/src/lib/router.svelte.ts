@@ -1,23 +1,37 @@
-/** The screens the sidebar leads to; the hash (`#/clusters`) is the whole route. */
-export type Route = 'clusters' | 'new' | 'connect' | 'hosts' | 'settings';
+/** The screens the sidebar leads to, and one cluster's screen; the hash (`#/clusters`, `#/cluster/<id>`) is the whole route. */
+export type Route = 'clusters' | 'new' | 'connect' | 'hosts' | 'settings' | 'cluster';
 const ROUTES: readonly Route[] = ['clusters', 'new', 'connect', 'hosts', 'settings'];
 
-function parse(hash: string): Route {
-  const name = hash.replace(/^#\/?/, '');
-  return (ROUTES as readonly string[]).includes(name) ? (name as Route) : 'clusters';
+interface Location {
+  route: Route;
+  /** The cluster shown by the `cluster` route; null elsewhere. */
+  clusterId: string | null;
 }
 
-export const router = $state<{ route: Route }>({ route: parse(location.hash) });
+function parse(hash: string): Location {
+  const path = hash.replace(/^#\/?/, '');
+  const cluster = /^cluster\/([^/]+)$/.exec(path);
+  if (cluster) {
+    try {
+      return { route: 'cluster', clusterId: decodeURIComponent(cluster[1] as string) };
+    } catch {
+      return { route: 'clusters', clusterId: null };
+    }
+  }
+  return { route: (ROUTES as readonly string[]).includes(path) ? (path as Route) : 'clusters', clusterId: null };
+}
+
+export const router = $state<Location>(parse(location.hash));
 
 window.addEventListener('hashchange', () => {
-  router.route = parse(location.hash);
+  Object.assign(router, parse(location.hash));
 });
 
-export function href(route: Route): string {
-  return `#/${route}`;
+export function href(route: Route, clusterId?: string): string {
+  return route === 'cluster' && clusterId !== undefined ? `#/cluster/${encodeURIComponent(clusterId)}` : `#/${route}`;
 }
 
-export function navigate(route: Route): void {
-  location.hash = href(route);
-  router.route = route;
+export function navigate(route: Route, clusterId?: string): void {
+  location.hash = href(route, clusterId);
+  Object.assign(router, { route, clusterId: route === 'cluster' ? (clusterId ?? null) : null });
 }

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../../../src-main/contract.js';
+import { enCluster } from './en-cluster.js';
 import { enSetup } from './en-setup.js';
 
 // The source catalog: its keys and `{placeholders}` are the types every other locale must match.
@@ -35,6 +36,8 @@ export const en = {
     hostCount: { zero: 'No hosts', one: '{count} host', other: '{count} hosts' },
     created: 'Created {date}',
     connect: 'Connect',
+    open: 'Open',
+    openLabel: 'Open {name}',
     connecting: 'Looking for a manager that answers…',
     connected: 'Through {manager}: {nodes} nodes, {managers} managers',
     usingManager: 'Using the manager on {manager}',
@@ -214,6 +217,15 @@ export const en = {
     SWARM_LOCKED: 'The swarm on {host} is locked (autolock): Docker needs the unlock key before it can be managed.',
     UNLOCK_KEY_GONE: 'The unlock key is shown only once, and that was already. It stays in the keychain.',
     NOT_A_MANAGER: '{host} is not a manager of a swarm. Choose one of its managers.',
+    QUORUM_GUARD:
+      'Demoting {host} would leave {reachable} reachable of {managers} managers, and quorum needs {needed}: the swarm could no longer agree on any change. Docker was not asked.',
+    LAST_MANAGER: '{host} is the swarm’s last manager, and a swarm cannot run without one. Promote another node first.',
+    SERVICE_GLOBAL: '{service} is a global service: it runs one task on each eligible node and has no replica count to change.',
+    NO_PREVIOUS_SPEC: '{service} has no previous version to roll back to: it was never updated.',
+    DOCKER_REFUSED: 'Docker refused the change: {detail}',
+    EXEC_HOST_UNKNOWN:
+      'The task runs on {host} ({address}), which is not in Hosts. Add that host under Hosts so that Swarmdeck can reach its Docker.',
+    TASK_NOT_RUNNING: 'Task {task} is {state}, not running, so it has no container to open a shell in.',
     INTERNAL: 'Something went wrong inside Swarmdeck. The log has the details.',
   },
   issues: {
@@ -241,6 +253,7 @@ export const en = {
     INVALID_VALUE: 'Value not accepted.',
   },
   ...enSetup,
+  ...enCluster,
 } as const;
 
 // Every error code the core can send has words (a compile error otherwise).

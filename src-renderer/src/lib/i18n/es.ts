@@ -1,4 +1,5 @@
 import type { en } from './en.js';
+import { esCluster } from './es-cluster.js';
 import { esSetup } from './es-setup.js';
 import type { CatalogShape } from './types.js';
 
@@ -37,6 +38,8 @@ export const es: CatalogShape<typeof en> = {
     hostCount: { zero: 'Sin hosts', one: '{count} host', other: '{count} hosts' },
     created: 'Creado el {date}',
     connect: 'Conectar',
+    open: 'Abrir',
+    openLabel: 'Abrir {name}',
     connecting: 'Buscando un manager que responda…',
     connected: 'A través de {manager}: {nodes} nodos, {managers} managers',
     usingManager: 'Usando el manager de {manager}',
@@ -217,6 +220,16 @@ export const es: CatalogShape<typeof en> = {
     SWARM_LOCKED: 'El swarm de {host} está bloqueado (autolock): Docker necesita la clave de desbloqueo antes de poder administrarlo.',
     UNLOCK_KEY_GONE: 'La clave de desbloqueo se muestra una sola vez, y eso ya ocurrió. Sigue en el llavero.',
     NOT_A_MANAGER: '{host} no es manager de un swarm. Elija uno de sus managers.',
+    QUORUM_GUARD:
+      'Hacer demote de {host} dejaría {reachable} alcanzables de {managers} managers, y el quórum necesita {needed}: el swarm ya no podría acordar ningún cambio. No se pidió nada a Docker.',
+    LAST_MANAGER: '{host} es el último manager del swarm, y un swarm no funciona sin uno. Haga promote de otro nodo primero.',
+    SERVICE_GLOBAL:
+      '{service} es un servicio global: ejecuta una tarea en cada nodo elegible y no tiene un número de replicas que cambiar.',
+    NO_PREVIOUS_SPEC: '{service} no tiene una versión anterior a la cual volver: nunca se actualizó.',
+    DOCKER_REFUSED: 'Docker rechazó el cambio: {detail}',
+    EXEC_HOST_UNKNOWN:
+      'La tarea se ejecuta en {host} ({address}), que no está en Hosts. Agregue ese host en Hosts para que Swarmdeck pueda llegar a su Docker.',
+    TASK_NOT_RUNNING: 'La tarea {task} está en {state}, no en ejecución, así que no tiene un contenedor donde abrir una shell.',
     INTERNAL: 'Algo falló dentro de Swarmdeck. El registro tiene los detalles.',
   },
   issues: {
@@ -244,4 +257,5 @@ export const es: CatalogShape<typeof en> = {
     INVALID_VALUE: 'Valor no aceptado.',
   },
   ...esSetup,
+  ...esCluster,
 };

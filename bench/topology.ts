@@ -1,0 +1,99 @@
+// The live topology at scale: a synthetic swarm of 500 nodes, 2,000 services
+// and 20,000 tasks, served by a fake Docker API (no machine can host a real
+// swarm that size), read by the core's real LiveTopology over dockerode, then
+// drawn by the renderer's cluster map in headless Chromium.
+//   npm run bench -- topology        (or npx tsx bench/topology.ts)
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { formatMs, median } from './stats.js';
+import { measureCore } from './topology/core.js';
+import { startFakeDocker } from './topology/fake-docker.js';
+import { measureRenderer, type RendererFigures } from './topology/renderer.js';
+
+const SIZE = { nodes: 500, managers: 5, services: 2000, tasks: 20_000 };
+const RUNS = 5;
+/** Tasks changed before each steady-state re-read. */
+const CHANGED = 0.01;
+const TARGETS = { model: 200, firstRender: 1500, eventToDom: 100, heapMb: 300 };
+
+const mb = (bytes: number): string => (bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(0)} KB` : `${(bytes / 1024 ** 2).toFixed(1)} MB`);
+const met = (value: number, target: number): string => (value <= target ? 'yes' : '**no**');
+
+export async function topologyBench(): Promise<string> {
+  const say = (line: string): boolean => process.stderr.write(`topology bench: ${line}\n`);
+  const load = loadavg();
+  const dir = await mkdtemp(join(tmpdir(), 'swarmdeck-topology-'));
+  try {
+    say('generating the swarm and starting the fake Docker API');
+    const fake = await startFakeDocker(dir, SIZE);
+    let core;
+    try {
+      say(`core: ${RUNS} × start(), ${RUNS} × re-read with ${CHANGED * 100}% of the tasks changed`);
+      core = await measureCore(fake, RUNS, CHANGED);
+    } finally {
+      await fake.stop();
+    }
+    say('renderer: building the harness and driving headless Chromium');
+    const renderer = await measureRenderer(core.snapshot, core.diffs, RUNS, dir, say);
+
+    const s = core.sizes;
+    const bytes = s.nodes.bytes + s.services.bytes + s.tasks.bytes + s.networks.bytes + s.swarm.bytes;
+    const diff = core.diffSizes[0] ?? { tasks: 0, services: 0 };
+    const pollMs = Math.max(500, 2 * median(core.reread));
+    const pollBytes = s.nodes.bytes + s.services.bytes + s.tasks.bytes;
+    const rows = [
+      '| what | median | target | met? |',
+      '| --- | --- | --- | --- |',
+      `| core: \`LiveTopology.start()\` (5 reads + model) | ${formatMs(median(core.start))} | ≤ ${TARGETS.model} ms | ${met(median(core.start), TARGETS.model)} |`,
+      `| … of which the 5 reads alone (HTTP + JSON.parse in dockerode) | ${formatMs(median(core.readsOnly))} | | |`,
+      `| … CPU time of the core process (user + system, all threads) | ${formatMs(median(core.startCpu))} | | |`,
+      `| core: steady re-read, ${CHANGED * 100}% of tasks changed (\`refreshNow()\` → diff) | ${formatMs(median(core.reread))} | ≤ ${TARGETS.model} ms | ${met(median(core.reread), TARGETS.model)} |`,
+      `| … of which the 3 reads alone | ${formatMs(median(core.rereadReadsOnly))} | | |`,
+      `| … CPU time of the core process | ${formatMs(median(core.rereadCpu))} | | |`,
+      ...rendererRows(renderer),
+    ];
+    const notes = [
+      `Docker API bodies: /tasks ${mb(s.tasks.bytes)} (${s.tasks.count} tasks, ${Math.round(s.tasks.bytes / s.tasks.count)} B each),` +
+        ` /services ${mb(s.services.bytes)}, /nodes ${mb(s.nodes.bytes)}, /networks ${mb(s.networks.bytes)} (${s.networks.count} swarm-scoped); ${mb(bytes)} per full read.`,
+      `Snapshot as sent to the renderer: ${mb(core.snapshotBytes)} of JSON. A re-read's diff: ${diff.tasks} task and ${diff.services} service records.`,
+      `At this size the scheduler re-reads every ${(pollMs / 1000).toFixed(1)} s (max(500 ms, 2 × read time)) and moves ${mb(pollBytes)} per poll:` +
+        ` ${mb((pollBytes * 1000) / pollMs)}/s from the manager over SSH while a map is open.`,
+      `${RUNS} runs each; the fake daemon runs in its own process on a unix socket (no SSH, no network latency): the core's own cost.` +
+        ` Load average (1 min) ${load[0]!.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end, on ${cpus().length} CPUs.`,
+    ];
+    return [
+      `## Topology (${SIZE.nodes} nodes, ${SIZE.services.toLocaleString('en')} services, ${SIZE.tasks.toLocaleString('en')} tasks; synthetic)`,
+      '',
+      ...rows,
+      '',
+      ...notes.map((n) => `- ${n}`),
+      ...(renderer.ok ? renderer.notes.map((n) => `- ${n}`) : []),
+      '',
+    ].join('\n');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function rendererRows(r: RendererFigures): string[] {
+  if (!r.ok)
+    return [
+      `| renderer: first render of the cluster map | not done: ${r.reason} | ≤ ${TARGETS.firstRender} ms | |`,
+      `| renderer: diff → DOM | not done | ≤ ${TARGETS.eventToDom} ms | |`,
+      `| renderer: JS heap after GC | not done | ≤ ${TARGETS.heapMb} MB | |`,
+    ];
+  const first = median(r.firstRender);
+  const event = median(r.eventToDom);
+  const heap = median(r.heapBytes) / 1024 ** 2;
+  return [
+    `| renderer: first render of the cluster map (render(snapshot) → cards in the DOM, 2 frames) | ${formatMs(first)} | ≤ ${TARGETS.firstRender} ms | ${met(first, TARGETS.firstRender)} |`,
+    `| renderer: diff → DOM (applyDiff → changed text in the DOM → next frame) | ${formatMs(event)} | ≤ ${TARGETS.eventToDom} ms | ${met(event, TARGETS.eventToDom)} |`,
+    `| renderer: JS heap after GC, model + map mounted | ${heap.toFixed(0)} MB | ≤ ${TARGETS.heapMb} MB | ${met(heap, TARGETS.heapMb)} |`,
+  ];
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.stdout.write(`${await topologyBench()}\n`);
+}
