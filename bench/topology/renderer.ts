@@ -139,7 +139,7 @@ export async function measureRenderer(
         `${formatMs(median(parts.model))}, Svelte mount ${formatMs(median(parts.mount))}; the rest is style, layout and the two frames.`,
       `Diff → DOM: the core's ${diffs.length} re-read diffs applied in turn on each of the ${runs} pages (${figures.eventToDom.length} in all), ` +
         `timed to the changed replica count in the side list (e.g. ${facts.target}) and the frame that paints it; ` +
-        `of which TopologyFeed.diffs (applyDiffs + updateIndex) ${formatMs(median(parts.feed))}. In the app the TopologyStore adds its batching window (up to 100 ms) before this.`,
+        `of which TopologyFeed.diffs (applyDiffs + updateIndex) ${formatMs(median(parts.feed))}. In the app the TopologyStore adds its batching window (at most 16 ms, one frame) before this.`,
       ...(errors.length > 0 ? [`Page errors: ${errors.slice(0, 3).join('; ')}`] : []),
     ],
   };
