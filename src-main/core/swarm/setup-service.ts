@@ -1,6 +1,6 @@
 import type { BootstrapStepStatus, HostFacts, PlannedOperation, PreflightReport, SwarmPlan } from '../../contract.js';
 import type { ActivityLog } from '../activity/activity-log.js';
-import { CoreError } from '../errors.js';
+import { CoreError, toContractError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { SecretVault } from '../keychain/secret-vault.js';
 import type { Logger } from '../logger.js';
@@ -87,6 +87,18 @@ export class SetupService {
         .then((outcome) => {
           this.deps.logger.info('setup run ended', { runId, state: outcome.state, error: outcome.error?.code });
           events.emit('setup:finished', outcome);
+        })
+        .catch((err: unknown) => {
+          // start() turns step failures into its outcome; anything else is a bug, and the run must still end.
+          this.deps.logger.error('setup run crashed', { runId, error: err instanceof Error ? err.message : 'non-error thrown' });
+          events.emit('setup:finished', {
+            runId,
+            state: 'failed',
+            clusterId: null,
+            error: toContractError(err),
+            unlockKeyReady: false,
+            summary: null,
+          });
         })
         .finally(() => {
           this.running = false;
