@@ -244,11 +244,11 @@ export class BootstrapSteps {
 
   private async drainManagers(): Promise<StepResult> {
     const nodes = await this.read((d) => swarmApi.nodes(d));
-    const aliasOf = new Map((await this.planNodeIds('manager')).map(([alias, id]) => [id, alias]));
-    const toDrain = nodes.filter((n) => aliasOf.has(n.ID) && n.Spec.Availability !== 'drain');
+    const managerIds = await this.planNodeIds('manager');
+    const toDrain = nodes.filter((n) => managerIds.has(n.ID) && n.Spec.Availability !== 'drain');
     await Promise.all(
       toDrain.map((node) => {
-        const alias = aliasOf.get(node.ID) ?? '';
+        const alias = [...managerIds.entries()].find(([, id]) => id === node.ID)?.[0] ?? '';
         return this.tools.op(alias, cmd.drainCommand(node.Description?.Hostname ?? node.ID), this.anchor, (d) =>
           swarmApi.updateNode(d, node, { ...node.Spec, Availability: 'drain' }),
         );
@@ -260,8 +260,8 @@ export class BootstrapSteps {
   }
 
   /** Plan hosts of a role with their node IDs: as learnt by the join steps, else read from the host. */
-  private planNodeIds(role: NodeRole): Promise<(readonly [alias: string, nodeId: string])[]> {
-    return Promise.all(
+  private async planNodeIds(role: NodeRole): Promise<Map<string, string> & { has(id: string): boolean }> {
+    const entries = await Promise.all(
       this.ctx.plan.hosts
         .filter((h) => h.role === role)
         .map(
@@ -269,6 +269,9 @@ export class BootstrapSteps {
             [h.host, this.ctx.nodeIds.get(h.host) ?? (await readEngineInfo(this.tools.handle(h.host))).Swarm?.NodeID ?? ''] as const,
         ),
     );
+    const byAlias = new Map(entries);
+    const ids = new Set(entries.map(([, id]) => id));
+    return Object.assign(byAlias, { has: (id: string) => ids.has(id) });
   }
 
   private async networks(): Promise<StepResult> {

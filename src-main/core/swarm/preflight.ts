@@ -13,7 +13,6 @@ const CLOCK_WARN_MS = 2000;
 export const WHOLE_PLAN = '';
 
 type Emit = (check: PreflightCheck) => void;
-type Report = (host: string, check: PreflightCheckId, status: CheckStatus, code: string, params?: Record<string, string>) => void;
 
 interface HostOutcome {
   handle: PlanHostHandle;
@@ -28,7 +27,7 @@ interface HostOutcome {
  */
 export async function runPreflight(plan: SwarmPlan, handle: (alias: string) => PlanHostHandle, emit: Emit): Promise<PreflightReport> {
   const checks: PreflightCheck[] = [];
-  const report: Report = (host, check, status, code, params = {}) => {
+  const report = (host: string, check: PreflightCheckId, status: CheckStatus, code: string, params: Record<string, string> = {}): void => {
     const line = { host, check, status, code, params };
     checks.push(line);
     emit(line);
@@ -77,7 +76,10 @@ export async function runPreflight(plan: SwarmPlan, handle: (alias: string) => P
   return { checks, facts, passed: !checks.some((c) => c.status === 'fail') };
 }
 
-async function checkHost(handle: PlanHostHandle, report: Report): Promise<HostOutcome> {
+async function checkHost(
+  handle: PlanHostHandle,
+  report: (host: string, check: PreflightCheckId, status: CheckStatus, code: string, params?: Record<string, string>) => void,
+): Promise<HostOutcome> {
   const host = handle.alias;
   const outcome: HostOutcome = { handle, shell: null, info: null, localSubnets: [] };
   report(host, 'ssh', 'running', 'SSH_CONNECTING');
@@ -129,7 +131,11 @@ async function checkHost(handle: PlanHostHandle, report: Report): Promise<HostOu
 }
 
 /** 2377/tcp to every manager and 7946/tcp to every other host, tried from the hosts themselves. */
-async function checkReachability(plan: SwarmPlan, reachable: (HostOutcome & { shell: ShellFacts })[], report: Report): Promise<void> {
+async function checkReachability(
+  plan: SwarmPlan,
+  reachable: (HostOutcome & { shell: ShellFacts })[],
+  report: (host: string, check: PreflightCheckId, status: CheckStatus, code: string, params?: Record<string, string>) => void,
+): Promise<void> {
   const address = new Map(reachable.map((o) => [o.handle.alias, advertiseOf(plan, o.handle.alias, o.shell)]));
   const managers = new Set(plan.hosts.filter((h) => h.role === 'manager').map((h) => h.host));
   await Promise.all(
@@ -177,7 +183,11 @@ async function checkReachability(plan: SwarmPlan, reachable: (HostOutcome & { sh
 }
 
 /** Planned overlay subnets against the hosts' own interfaces and local Docker networks (docker0, docker_gwbridge). */
-function checkSubnets(plan: SwarmPlan, reachable: (HostOutcome & { shell: ShellFacts })[], report: Report): void {
+function checkSubnets(
+  plan: SwarmPlan,
+  reachable: (HostOutcome & { shell: ShellFacts })[],
+  report: (host: string, check: PreflightCheckId, status: CheckStatus, code: string, params?: Record<string, string>) => void,
+): void {
   if (plan.networks.length === 0) return;
   for (const o of reachable) {
     const local = [
