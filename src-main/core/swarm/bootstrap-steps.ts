@@ -27,6 +27,7 @@ export interface StepTools {
 }
 
 const POLL_MS = 250;
+const NETWORK_SETTLE_MS = 5_000;
 
 /** The bootstrap's steps; each reads the current state first and does only what is missing. */
 export class BootstrapSteps {
@@ -244,11 +245,11 @@ export class BootstrapSteps {
 
   private async drainManagers(): Promise<StepResult> {
     const nodes = await this.read((d) => swarmApi.nodes(d));
-    const managerIds = await this.planNodeIds('manager');
-    const toDrain = nodes.filter((n) => managerIds.has(n.ID) && n.Spec.Availability !== 'drain');
+    const aliasOf = new Map((await this.planNodeIds('manager')).map(([alias, id]) => [id, alias]));
+    const toDrain = nodes.filter((n) => aliasOf.has(n.ID) && n.Spec.Availability !== 'drain');
     await Promise.all(
       toDrain.map((node) => {
-        const alias = [...managerIds.entries()].find(([, id]) => id === node.ID)?.[0] ?? '';
+        const alias = aliasOf.get(node.ID) ?? '';
         return this.tools.op(alias, cmd.drainCommand(node.Description?.Hostname ?? node.ID), this.anchor, (d) =>
           swarmApi.updateNode(d, node, { ...node.Spec, Availability: 'drain' }),
         );
@@ -260,8 +261,8 @@ export class BootstrapSteps {
   }
 
   /** Plan hosts of a role with their node IDs: as learnt by the join steps, else read from the host. */
-  private async planNodeIds(role: NodeRole): Promise<Map<string, string> & { has(id: string): boolean }> {
-    const entries = await Promise.all(
+  private planNodeIds(role: NodeRole): Promise<(readonly [alias: string, nodeId: string])[]> {
+    return Promise.all(
       this.ctx.plan.hosts
         .filter((h) => h.role === role)
         .map(
@@ -269,16 +270,12 @@ export class BootstrapSteps {
             [h.host, this.ctx.nodeIds.get(h.host) ?? (await readEngineInfo(this.tools.handle(h.host))).Swarm?.NodeID ?? ''] as const,
         ),
     );
-    const byAlias = new Map(entries);
-    const ids = new Set(entries.map(([, id]) => id));
-    return Object.assign(byAlias, { has: (id: string) => ids.has(id) });
   }
 
   private async networks(): Promise<StepResult> {
-    const existing = await this.read((d) => d.listNetworks());
     const created: string[] = [];
     for (const planned of this.ctx.plan.networks) {
-      const found = existing.find((n) => n.Name === planned.name);
+      const found = await this.inspectNetwork(planned.name);
       if (found) {
         const problem = networkMismatch(planned, found);
         if (problem) {
@@ -301,13 +298,30 @@ export class BootstrapSteps {
         cmd.networkCreateCommand(planned),
         this.anchor,
         (d) => d.createNetwork(body as Docker.NetworkCreateOptions),
-        async () => (await this.read((d) => d.listNetworks())).some((n) => n.Name === planned.name),
+        async () => (await this.inspectNetwork(planned.name)) !== null,
       );
       created.push(planned.name);
     }
     return created.length === 0
       ? { state: 'skipped', code: 'NETWORK_EXISTS', params: { network: this.ctx.plan.networks.map((n) => n.name).join(', ') } }
       : { state: 'done', code: 'CREATED', params: { networks: created.join(', ') } };
+  }
+
+  /**
+   * A network as inspected (GET /networks/{name}), or null when there is none. The list endpoint is
+   * trusted alone: right after a create it has returned the entry without its driver and IPAM yet
+   * (seen on 20.10). A still-empty driver is re-read for a few seconds before it counts.
+   */
+  private async inspectNetwork(name: string): Promise<ListedNetwork | null> {
+    const deadline = Date.now() + NETWORK_SETTLE_MS;
+    for (;;) {
+      const all = await this.read((d) => d.listNetworks({ filters: { name: [name] } }));
+      const match = all.find((n) => n.Name === name);
+      if (!match) return null;
+      const found = await this.read((d) => d.getNetwork(match.Id).inspect() as Promise<ListedNetwork>);
+      if (found.Driver || Date.now() > deadline) return found;
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
   }
 
   private async verify(): Promise<StepResult> {
@@ -329,9 +343,8 @@ export class BootstrapSteps {
         }
       }
     }
-    const networks = await this.read((d) => d.listNetworks());
     for (const planned of plan.networks) {
-      const found = networks.find((n) => n.Name === planned.name);
+      const found = await this.inspectNetwork(planned.name);
       if (!found) problems.push(`network ${planned.name} is missing`);
       else {
         const mismatch = networkMismatch(planned, found);

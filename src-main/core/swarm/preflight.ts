@@ -13,6 +13,7 @@ const CLOCK_WARN_MS = 2000;
 export const WHOLE_PLAN = '';
 
 type Emit = (check: PreflightCheck) => void;
+type Report = (host: string, check: PreflightCheckId, status: CheckStatus, code: string, params?: Record<string, string>) => void;
 
 interface HostOutcome {
   handle: PlanHostHandle;
@@ -27,7 +28,7 @@ interface HostOutcome {
  */
 export async function runPreflight(plan: SwarmPlan, handle: (alias: string) => PlanHostHandle, emit: Emit): Promise<PreflightReport> {
   const checks: PreflightCheck[] = [];
-  const report = (host: string, check: PreflightCheckId, status: CheckStatus, code: string, params: Record<string, string> = {}): void => {
+  const report: Report = (host, check, status, code, params = {}) => {
     const line = { host, check, status, code, params };
     checks.push(line);
     emit(line);
@@ -76,10 +77,7 @@ export async function runPreflight(plan: SwarmPlan, handle: (alias: string) => P
   return { checks, facts, passed: !checks.some((c) => c.status === 'fail') };
 }
 
-async function checkHost(
-  handle: PlanHostHandle,
-  report: (host: string, check: PreflightCheckId, status: CheckStatus, code: string, params?: Record<string, string>) => void,
-): Promise<HostOutcome> {
+async function checkHost(handle: PlanHostHandle, report: Report): Promise<HostOutcome> {
   const host = handle.alias;
   const outcome: HostOutcome = { handle, shell: null, info: null, localSubnets: [] };
   report(host, 'ssh', 'running', 'SSH_CONNECTING');
@@ -131,11 +129,7 @@ async function checkHost(
 }
 
 /** 2377/tcp to every manager and 7946/tcp to every other host, tried from the hosts themselves. */
-async function checkReachability(
-  plan: SwarmPlan,
-  reachable: (HostOutcome & { shell: ShellFacts })[],
-  report: (host: string, check: PreflightCheckId, status: CheckStatus, code: string, params?: Record<string, string>) => void,
-): Promise<void> {
+async function checkReachability(plan: SwarmPlan, reachable: (HostOutcome & { shell: ShellFacts })[], report: Report): Promise<void> {
   const address = new Map(reachable.map((o) => [o.handle.alias, advertiseOf(plan, o.handle.alias, o.shell)]));
   const managers = new Set(plan.hosts.filter((h) => h.role === 'manager').map((h) => h.host));
   await Promise.all(
@@ -183,11 +177,7 @@ async function checkReachability(
 }
 
 /** Planned overlay subnets against the hosts' own interfaces and local Docker networks (docker0, docker_gwbridge). */
-function checkSubnets(
-  plan: SwarmPlan,
-  reachable: (HostOutcome & { shell: ShellFacts })[],
-  report: (host: string, check: PreflightCheckId, status: CheckStatus, code: string, params?: Record<string, string>) => void,
-): void {
+function checkSubnets(plan: SwarmPlan, reachable: (HostOutcome & { shell: ShellFacts })[], report: Report): void {
   if (plan.networks.length === 0) return;
   for (const o of reachable) {
     const local = [
