@@ -480,6 +480,121 @@ export interface LogLine {
   text: string;
 }
 
+/** How a service's tasks are replaced on update, or put back on rollback (`--update-*` / `--rollback-*`). */
+export interface UpdatePolicy {
+  parallelism: number;
+  delaySeconds: number;
+  failureAction: 'pause' | 'continue' | 'rollback';
+  order: 'stop-first' | 'start-first';
+}
+
+export interface ServicePortInput {
+  target: number;
+  /** null: Docker picks a port (ingress mode only). */
+  published: number | null;
+  protocol: 'tcp' | 'udp';
+  mode: 'ingress' | 'host';
+}
+
+export interface ServiceMountInput {
+  type: 'volume' | 'bind' | 'tmpfs';
+  source: string;
+  target: string;
+  readOnly: boolean;
+}
+
+/** What `docker service create` takes, as the service form fills it in. */
+export interface ServiceCreateInput {
+  clusterId: string;
+  name: string;
+  image: string;
+  mode: 'replicated' | 'global';
+  /** Ignored for a global service. */
+  replicas: number;
+  /** Arguments after the image; empty keeps the image's own command. */
+  args: string[];
+  ports: ServicePortInput[];
+  /** Network names or IDs. */
+  networks: string[];
+  /** `KEY=value` lines. */
+  env: string[];
+  mounts: ServiceMountInput[];
+  /** Placement constraints as Docker spells them, e.g. `node.labels.zone==a`. */
+  constraints: string[];
+  update: UpdatePolicy;
+  rollback: UpdatePolicy;
+}
+
+/** A stack: the services, networks, secrets and configs labelled `com.docker.stack.namespace=<name>`. */
+export interface StackSummary {
+  name: string;
+  services: string[];
+  networks: string[];
+  secrets: string[];
+  configs: string[];
+}
+
+/** Something in a compose file that a deploy would not honour, or that is wrong, with where it is. */
+export interface ComposeFinding {
+  severity: 'error' | 'unsupported';
+  /** Dotted path in the file, e.g. `services.web.build`. */
+  path: string;
+  code: 'COMPOSE_INVALID' | 'COMPOSE_UNSUPPORTED';
+  message: string;
+}
+
+/** What a deploy of this compose file would do now; nothing has run. */
+export interface StackCheck {
+  name: string;
+  findings: ComposeFinding[];
+  /** Full names, as they will be in the swarm (`<stack>_<name>`), and whether each exists already. */
+  services: { name: string; exists: boolean }[];
+  networks: { name: string; exists: boolean; external: boolean }[];
+  volumes: string[];
+  secrets: { name: string; exists: boolean; external: boolean }[];
+  configs: { name: string; exists: boolean; external: boolean }[];
+  /** False while any finding is an error. */
+  deployable: boolean;
+}
+
+export interface StackDeployResult {
+  created: string[];
+  updated: string[];
+  /** Keys that were skipped, as the check listed them. */
+  unsupported: ComposeFinding[];
+}
+
+/** A secret's or config's metadata; a secret's value never leaves the core, and is never read back. */
+export interface SwarmObjectSummary {
+  id: string;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+  labels: Record<string, string>;
+  /** Names of the services that use it (Docker refuses to remove it while any does). */
+  usedBy: string[];
+}
+
+export type NodeRemovalStep = 'drain' | 'wait' | 'demote' | 'leave' | 'remove';
+
+export interface NodeRemovalProgress {
+  clusterId: string;
+  nodeId: string;
+  step: NodeRemovalStep;
+  state: 'running' | 'done' | 'skipped' | 'failed';
+  /** For `wait`: the tasks still on the node; for a failure: why. */
+  detail: string;
+}
+
+export interface RotationProgress {
+  clusterId: string;
+  what: RotationTarget;
+  state: 'running' | 'done' | 'failed';
+  /** Nodes that carry a certificate from the new root, of all nodes (CA rotation only; 0 of 0 otherwise). */
+  done: number;
+  total: number;
+}
+
 export interface Contract {
   app: {
     info(): Promise<AppInfo>;
@@ -506,6 +621,11 @@ export interface Contract {
     /** Demotion is refused (QUORUM_GUARD) when it would leave the swarm without a manager or without quorum, unless `override`. */
     setRole(input: { clusterId: string; nodeId: string; role: NodeRole; override: boolean }): Promise<void>;
     setLabels(input: { clusterId: string; nodeId: string; labels: Record<string, string> }): Promise<void>;
+    /**
+     * Removes a node safely: drain, wait for its tasks to move, demote a manager (with the quorum guard, unless
+     * `override`), `docker swarm leave` on the node over SSH, then `docker node rm`. Progress as `nodes:removal`.
+     */
+    remove(input: { clusterId: string; nodeId: string; override: boolean }): Promise<void>;
   };
   swarm: {
     /**
@@ -525,6 +645,9 @@ export interface Contract {
     close(input: { sessionId: string }): Promise<void>;
   };
   services: {
+    create(input: ServiceCreateInput): Promise<{ serviceId: string }>;
+    /** A rolling update to a new image, honouring the service's update config; progress shows in the map. */
+    updateImage(input: { clusterId: string; serviceId: string; image: string }): Promise<void>;
     scale(input: { clusterId: string; serviceId: string; replicas: number }): Promise<void>;
     rollback(input: { clusterId: string; serviceId: string }): Promise<void>;
     /** `docker service update --force`: restarts every task, honouring the update config. */
@@ -533,6 +656,26 @@ export interface Contract {
     /** Streams a service's logs across its tasks and nodes as `logs:lines`; returns the stream's ID. */
     logs(input: { clusterId: string; serviceId: string; follow: boolean; tail: number }): Promise<{ streamId: string }>;
     stopLogs(input: { streamId: string }): Promise<void>;
+  };
+  stacks: {
+    list(input: { clusterId: string }): Promise<StackSummary[]>;
+    /** Parses and validates a compose file and says what a deploy would do now; changes nothing. */
+    check(input: { clusterId: string; name: string; compose: string }): Promise<StackCheck>;
+    /** `docker stack deploy`: refused while the check has errors; unsupported keys are skipped and listed. */
+    deploy(input: { clusterId: string; name: string; compose: string }): Promise<StackDeployResult>;
+    /** `docker stack rm`: the stack's services, then its networks, secrets and configs. */
+    remove(input: { clusterId: string; name: string }): Promise<{ removed: string[] }>;
+  };
+  secrets: {
+    list(input: { clusterId: string }): Promise<SwarmObjectSummary[]>;
+    /** The value travels once, from the operator to the swarm; it is never logged or read back. */
+    create(input: { clusterId: string; name: string; value: string; labels: Record<string, string> }): Promise<{ id: string }>;
+    remove(input: { clusterId: string; id: string }): Promise<void>;
+  };
+  configs: {
+    list(input: { clusterId: string }): Promise<SwarmObjectSummary[]>;
+    create(input: { clusterId: string; name: string; value: string; labels: Record<string, string> }): Promise<{ id: string }>;
+    remove(input: { clusterId: string; id: string }): Promise<void>;
   };
   activity: {
     list(input: { cluster?: string }): Promise<ActivityEntry[]>;
@@ -602,6 +745,8 @@ export interface ContractEvents {
   /** Terminal output, base64: a TTY's bytes need not be whole UTF-8 characters at a chunk's edge. */
   'exec:output': { sessionId: string; data: string };
   'exec:ended': { sessionId: string; error?: ContractError };
+  'nodes:removal': NodeRemovalProgress;
+  'swarm:rotation': RotationProgress;
 }
 export type EventName = keyof ContractEvents;
 export const EVENT_NAMES = [
@@ -624,6 +769,8 @@ export const EVENT_NAMES = [
   'logs:ended',
   'exec:output',
   'exec:ended',
+  'nodes:removal',
+  'swarm:rotation',
 ] as const satisfies readonly EventName[];
 
 type MethodPaths<C> = {
@@ -669,17 +816,30 @@ export const METHOD_NAMES = [
   'nodes.setAvailability',
   'nodes.setRole',
   'nodes.setLabels',
+  'nodes.remove',
   'swarm.rotate',
   'exec.open',
   'exec.input',
   'exec.resize',
   'exec.close',
+  'services.create',
+  'services.updateImage',
   'services.scale',
   'services.rollback',
   'services.forceRestart',
   'services.remove',
   'services.logs',
   'services.stopLogs',
+  'stacks.list',
+  'stacks.check',
+  'stacks.deploy',
+  'stacks.remove',
+  'secrets.list',
+  'secrets.create',
+  'secrets.remove',
+  'configs.list',
+  'configs.create',
+  'configs.remove',
   'settings.get',
   'settings.update',
   'hosts.list',
@@ -755,6 +915,11 @@ export type ErrorCode =
   | 'DOCKER_REFUSED'
   | 'EXEC_HOST_UNKNOWN'
   | 'TASK_NOT_RUNNING'
+  | 'COMPOSE_INVALID'
+  | 'COMPOSE_UNSUPPORTED'
+  | 'NODE_NOT_EMPTIED'
+  | 'NODE_LEAVE_FAILED'
+  | 'OBJECT_IN_USE'
   | 'INTERNAL';
 
 export interface ContractError {

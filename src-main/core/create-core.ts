@@ -3,6 +3,13 @@ import type { AppInfo, KeychainStatus } from '../contract.js';
 import { createDispatcher, type Dispatch, type Routes } from './api/dispatcher.js';
 import {
   availabilitySchema,
+  nodeRemoveSchema,
+  serviceCreateSchema,
+  stackComposeSchema,
+  stackRefSchema,
+  swarmObjectCreateSchema,
+  swarmObjectRefSchema,
+  updateImageSchema,
   execCloseSchema,
   execInputSchema,
   execOpenSchema,
@@ -58,6 +65,10 @@ import { ClusterOperations } from './swarm/cluster-operations.js';
 import { ServiceLogs } from './swarm/service-logs.js';
 import { TaskExec } from './swarm/task-exec.js';
 import { TopologyService } from './topology/topology-service.js';
+import { StackService } from './stacks/stack-service.js';
+import { NodeRemoval } from './swarm/node-removal.js';
+import { ServiceCreator } from './swarm/service-create.js';
+import { SwarmObjects } from './swarm/swarm-objects.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -125,6 +136,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const topology = new TopologyService(clusterLinks, events, activity);
   const operations = new ClusterOperations(clusterLinks, activity, topology, vault);
   const logs = new ServiceLogs(clusterLinks, events);
+  const stacks = new StackService(clusterLinks, activity, topology);
+  const swarmObjects = new SwarmObjects(clusterLinks, activity, topology);
+  const serviceCreator = new ServiceCreator(clusterLinks, activity, topology);
+  const nodeRemoval = new NodeRemoval(clusterLinks, planHosts, events, activity, topology);
   const shells = new TaskExec(clusterLinks, records, planHosts, events, activity);
   const adoption = new Adoption(records, planHosts, clusters, activity);
   const setup = new SetupService({
@@ -169,6 +184,31 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       handle: ({ clusterId, nodeId, role, override }) => operations.setRole(clusterId, nodeId, role, override),
     },
     'nodes.setLabels': { schema: labelsSchema, handle: ({ clusterId, nodeId, labels }) => operations.setLabels(clusterId, nodeId, labels) },
+    'nodes.remove': {
+      schema: nodeRemoveSchema,
+      handle: ({ clusterId, nodeId, override }) => nodeRemoval.remove(clusterId, nodeId, override),
+    },
+    'services.create': { schema: serviceCreateSchema, handle: (input) => serviceCreator.create(input) },
+    'services.updateImage': {
+      schema: updateImageSchema,
+      handle: ({ clusterId, serviceId, image }) => operations.updateImage(clusterId, serviceId, image),
+    },
+    'stacks.list': { schema: clusterOnlySchema, handle: ({ clusterId }) => stacks.list(clusterId) },
+    'stacks.check': { schema: stackComposeSchema, handle: ({ clusterId, name, compose }) => stacks.check(clusterId, name, compose) },
+    'stacks.deploy': { schema: stackComposeSchema, handle: ({ clusterId, name, compose }) => stacks.deploy(clusterId, name, compose) },
+    'stacks.remove': { schema: stackRefSchema, handle: ({ clusterId, name }) => stacks.remove(clusterId, name) },
+    'secrets.list': { schema: clusterOnlySchema, handle: ({ clusterId }) => swarmObjects.list(clusterId, 'secret') },
+    'secrets.create': {
+      schema: swarmObjectCreateSchema,
+      handle: ({ clusterId, name, value, labels }) => swarmObjects.create(clusterId, 'secret', name, value, labels),
+    },
+    'secrets.remove': { schema: swarmObjectRefSchema, handle: ({ clusterId, id }) => swarmObjects.remove(clusterId, 'secret', id) },
+    'configs.list': { schema: clusterOnlySchema, handle: ({ clusterId }) => swarmObjects.list(clusterId, 'config') },
+    'configs.create': {
+      schema: swarmObjectCreateSchema,
+      handle: ({ clusterId, name, value, labels }) => swarmObjects.create(clusterId, 'config', name, value, labels),
+    },
+    'configs.remove': { schema: swarmObjectRefSchema, handle: ({ clusterId, id }) => swarmObjects.remove(clusterId, 'config', id) },
     'swarm.rotate': { schema: rotateSchema, handle: ({ clusterId, what }) => operations.rotate(clusterId, what) },
     'exec.open': { schema: execOpenSchema, handle: ({ clusterId, taskId, cols, rows }) => shells.open(clusterId, taskId, cols, rows) },
     'exec.input': { schema: execInputSchema, handle: ({ sessionId, data }) => shells.input(sessionId, data) },

@@ -175,3 +175,103 @@ export const execOpenSchema = z.strictObject({ ...clusterRef, taskId: dockerId, 
 export const execInputSchema = z.strictObject({ sessionId: runIdSchema, data: z.string().max(65_536) });
 export const execResizeSchema = z.strictObject({ sessionId: runIdSchema, cols: termSize, rows: termSize });
 export const execCloseSchema = z.strictObject({ sessionId: runIdSchema });
+export const nodeRemoveSchema = z.strictObject({ ...clusterRef, nodeId: dockerId, override: z.boolean() });
+
+// Service create: sizes bounded so one call cannot hand the core a huge spec.
+const imageRef = z
+  .string()
+  .trim()
+  .min(1, 'INVALID_VALUE')
+  .max(512)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/, 'INVALID_VALUE');
+const serviceName = z
+  .string()
+  .trim()
+  .min(1, 'NAME_EMPTY')
+  .max(63, 'NAME_TOO_LONG')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'INVALID_VALUE');
+const updatePolicy = z.strictObject({
+  parallelism: z.number().int().min(0).max(10_000),
+  delaySeconds: z.number().min(0).max(86_400),
+  failureAction: z.enum(['pause', 'continue', 'rollback']),
+  order: z.enum(['stop-first', 'start-first']),
+});
+const port = z.number().int().min(1).max(65_535);
+export const serviceCreateSchema = z.strictObject({
+  ...clusterRef,
+  name: serviceName,
+  image: imageRef,
+  mode: z.enum(['replicated', 'global']),
+  replicas: z.number().int().min(0).max(10_000),
+  args: z.array(z.string().max(4096)).max(256),
+  ports: z
+    .array(
+      z.strictObject({
+        target: port,
+        published: port.nullable(),
+        protocol: z.enum(['tcp', 'udp']),
+        mode: z.enum(['ingress', 'host']),
+      }),
+    )
+    .max(256),
+  networks: z.array(z.string().trim().min(1).max(128)).max(64),
+  env: z
+    .array(
+      z
+        .string()
+        .max(32_768)
+        .regex(/^[^=\s][^=]*=/s, 'INVALID_VALUE'),
+    )
+    .max(1024),
+  mounts: z
+    .array(
+      z.strictObject({
+        type: z.enum(['volume', 'bind', 'tmpfs']),
+        source: z.string().max(4096),
+        target: z.string().min(1).max(4096).regex(/^\//, 'INVALID_VALUE'),
+        readOnly: z.boolean(),
+      }),
+    )
+    .max(256),
+  constraints: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1)
+        .max(512)
+        .regex(/(==|!=)/, 'INVALID_VALUE'),
+    )
+    .max(64),
+  update: updatePolicy,
+  rollback: updatePolicy,
+});
+export const updateImageSchema = z.strictObject({ ...clusterRef, serviceId: dockerId, image: imageRef });
+
+// Stacks: Docker's stack names are service-name shaped, and prefix everything they make.
+const stackName = z
+  .string()
+  .trim()
+  .min(1, 'NAME_EMPTY')
+  .max(63, 'NAME_TOO_LONG')
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_-]*$/, 'INVALID_VALUE');
+export const stackRefSchema = z.strictObject({ ...clusterRef, name: stackName });
+export const stackComposeSchema = z.strictObject({ ...clusterRef, name: stackName, compose: z.string().max(1_000_000) });
+
+// Secrets and configs: Docker caps both at 500 KiB.
+const objectName = z
+  .string()
+  .trim()
+  .min(1, 'NAME_EMPTY')
+  .max(64, 'NAME_TOO_LONG')
+  .regex(/^[a-zA-Z0-9]+(?:[a-zA-Z0-9_.-]*[a-zA-Z0-9])?$/, 'INVALID_VALUE');
+export const swarmObjectCreateSchema = z.strictObject({
+  ...clusterRef,
+  name: objectName,
+  value: z
+    .string()
+    .min(1, 'INVALID_VALUE')
+    .max(500 * 1024),
+  labels: z.record(labelKey, z.string().max(4096)),
+});
+export const swarmObjectRefSchema = z.strictObject({ ...clusterRef, id: dockerId });

@@ -13,7 +13,7 @@ interface ServiceInspect {
   Spec: {
     Name?: string;
     Mode?: { Replicated?: { Replicas?: number }; Global?: object };
-    TaskTemplate?: { ForceUpdate?: number; [key: string]: unknown };
+    TaskTemplate?: { ForceUpdate?: number; ContainerSpec?: object; [key: string]: unknown };
     [key: string]: unknown;
   };
   PreviousSpec?: unknown;
@@ -122,6 +122,23 @@ export class ClusterOperations {
             params: { service: s.Spec.Name ?? s.ID },
           });
         return updateService(d, s, { ...s.Spec, Mode: { Replicated: { Replicas: replicas } } });
+      },
+    );
+  }
+
+  /**
+   * A rolling update to another image, with the service's own update config (parallelism, delay, order,
+   * failure action); the map shows its progress from the service's UpdateStatus and its tasks.
+   */
+  async updateImage(clusterId: string, serviceId: string, image: string): Promise<void> {
+    await this.onService(
+      clusterId,
+      serviceId,
+      (s) => `docker service update --image ${image} ${s.Spec.Name}`,
+      (d, s) => {
+        const template = s.Spec.TaskTemplate ?? {};
+        const container = (template.ContainerSpec ?? {}) as Record<string, unknown>;
+        return updateService(d, s, { ...s.Spec, TaskTemplate: { ...template, ContainerSpec: { ...container, Image: image } } });
       },
     );
   }

@@ -16,6 +16,7 @@ export const enCluster = {
     stale: 'The map is not live: {error} It shows the swarm as last read and follows again as soon as a manager answers.',
     staleNoReason: 'The map is not live. It shows the swarm as last read and follows again as soon as a manager answers.',
     rereading: 'Reading the swarm again…',
+    tabs: { label: 'Cluster views', map: 'Map', stacks: 'Stacks', objects: 'Secrets & configs', activity: 'Activity' },
     toolbar: {
       label: 'Map options',
       filter: 'Filter',

@@ -1,6 +1,9 @@
 import type { ErrorCode } from '../../../../src-main/contract.js';
 import { enCluster } from './en-cluster.js';
 import { enSetup } from './en-setup.js';
+import { enObjects } from './en-objects.js';
+import { enStacks } from './en-stacks.js';
+import { enTools } from './en-tools.js';
 
 // The source catalog: its keys and `{placeholders}` are the types every other locale must match.
 export const en = {
@@ -226,6 +229,11 @@ export const en = {
     EXEC_HOST_UNKNOWN:
       'The task runs on {host} ({address}), which is not in Hosts. Add that host under Hosts so that Swarmdeck can reach its Docker.',
     TASK_NOT_RUNNING: 'Task {task} is {state}, not running, so it has no container to open a shell in.',
+    COMPOSE_INVALID: 'The compose file has errors; nothing was deployed. {detail}',
+    COMPOSE_UNSUPPORTED: 'The compose file uses something a stack deploy cannot do: {detail}',
+    NODE_NOT_EMPTIED: '{host} still runs {count} tasks after the wait; it was left drained and was not removed.',
+    NODE_LEAVE_FAILED: '{host} could not leave the swarm over SSH: {detail} It is drained and still a node.',
+    OBJECT_IN_USE: '{name} is used by {services}; remove it from those services first.',
     INTERNAL: 'Something went wrong inside Swarmdeck. The log has the details.',
   },
   issues: {
@@ -254,6 +262,9 @@ export const en = {
   },
   ...enSetup,
   ...enCluster,
+  ...enStacks,
+  ...enObjects,
+  ...enTools,
 } as const;
 
 // Every error code the core can send has words (a compile error otherwise).

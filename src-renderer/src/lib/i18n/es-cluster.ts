@@ -20,6 +20,7 @@ export const esCluster: CatalogShape<typeof enCluster> = {
     staleNoReason:
       'El mapa no está en vivo. Muestra el swarm como se leyó por última vez y vuelve a seguirlo en cuanto responda un manager.',
     rereading: 'Leyendo el swarm de nuevo…',
+    tabs: { label: 'Vistas del clúster', map: 'Mapa', stacks: 'Stacks', objects: 'Secrets y configs', activity: 'Actividad' },
     toolbar: {
       label: 'Opciones del mapa',
       filter: 'Filtrar',

@@ -1,6 +1,9 @@
 import type { en } from './en.js';
 import { esCluster } from './es-cluster.js';
 import { esSetup } from './es-setup.js';
+import { esObjects } from './es-objects.js';
+import { esStacks } from './es-stacks.js';
+import { esTools } from './es-tools.js';
 import type { CatalogShape } from './types.js';
 
 // Español neutro (latinoamericano, sin voseo). Los términos de Docker quedan
@@ -230,6 +233,11 @@ export const es: CatalogShape<typeof en> = {
     EXEC_HOST_UNKNOWN:
       'La tarea se ejecuta en {host} ({address}), que no está en Hosts. Agregue ese host en Hosts para que Swarmdeck pueda llegar a su Docker.',
     TASK_NOT_RUNNING: 'La tarea {task} está en {state}, no en ejecución, así que no tiene un contenedor donde abrir una shell.',
+    COMPOSE_INVALID: 'El archivo compose tiene errores; no se desplegó nada. {detail}',
+    COMPOSE_UNSUPPORTED: 'El archivo compose usa algo que un despliegue de stack no puede hacer: {detail}',
+    NODE_NOT_EMPTIED: '{host} aún ejecuta {count} tareas tras la espera; se dejó en drain y no se eliminó.',
+    NODE_LEAVE_FAILED: '{host} no pudo salir del swarm por SSH: {detail} Está en drain y sigue siendo un nodo.',
+    OBJECT_IN_USE: '{name} lo usan {services}; quítalo primero de esos servicios.',
     INTERNAL: 'Algo falló dentro de Swarmdeck. El registro tiene los detalles.',
   },
   issues: {
@@ -258,4 +266,7 @@ export const es: CatalogShape<typeof en> = {
   },
   ...esSetup,
   ...esCluster,
+  ...esStacks,
+  ...esObjects,
+  ...esTools,
 };
