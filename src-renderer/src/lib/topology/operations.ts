@@ -1,4 +1,4 @@
-import type { Contract, NodeRole, TopologyNode } from '../../../../src-main/contract.js';
+import type { Contract, NodeRole, RotationTarget, ServiceCreateInput, TopologyNode } from '../../../../src-main/contract.js';
 import { ApiError } from '../api.js';
 import { describeError } from '../describe-error.js';
 import { t } from '../i18n/index.svelte.js';
@@ -8,6 +8,11 @@ export interface ClusterOperations {
   setAvailability(nodeId: string, availability: TopologyNode['availability']): Promise<void>;
   setRole(nodeId: string, role: NodeRole, override: boolean): Promise<void>;
   setLabels(nodeId: string, labels: Record<string, string>): Promise<void>;
+  /** Drain, wait, demote, leave over SSH, node rm; progress comes as `nodes:removal`. */
+  removeNode(nodeId: string, override: boolean): Promise<void>;
+  rotate(what: RotationTarget): Promise<void>;
+  createService(input: Omit<ServiceCreateInput, 'clusterId'>): Promise<{ serviceId: string }>;
+  updateImage(serviceId: string, image: string): Promise<void>;
   scale(serviceId: string, replicas: number): Promise<void>;
   rollback(serviceId: string): Promise<void>;
   forceRestart(serviceId: string): Promise<void>;
@@ -23,6 +28,10 @@ export function clusterOperations(clusterId: string, api: Contract, reread: () =
     setAvailability: (nodeId, availability) => api.nodes.setAvailability({ clusterId, nodeId, availability }),
     setRole: (nodeId, role, override) => api.nodes.setRole({ clusterId, nodeId, role, override }),
     setLabels: (nodeId, labels) => api.nodes.setLabels({ clusterId, nodeId, labels }),
+    removeNode: (nodeId, override) => api.nodes.remove({ clusterId, nodeId, override }),
+    rotate: (what) => api.swarm.rotate({ clusterId, what }),
+    createService: (input) => api.services.create({ ...input, clusterId }),
+    updateImage: (serviceId, image) => api.services.updateImage({ clusterId, serviceId, image }),
     scale: (serviceId, replicas) => api.services.scale({ clusterId, serviceId, replicas }),
     rollback: (serviceId) => api.services.rollback({ clusterId, serviceId }),
     forceRestart: (serviceId) => api.services.forceRestart({ clusterId, serviceId }),
@@ -39,6 +48,10 @@ export const readOnlyOperations: ClusterOperations = {
   setAvailability: refuse,
   setRole: refuse,
   setLabels: refuse,
+  removeNode: refuse,
+  rotate: refuse,
+  createService: refuse,
+  updateImage: refuse,
   scale: refuse,
   rollback: refuse,
   forceRestart: refuse,
