@@ -134,12 +134,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const unlocker = new ManagerUnlocker(planHosts, vault, prompts, () => keychainStatus, activity);
   const clusterLinks = new ClusterService(clusters, records, hosts, events, unlocker);
   const topology = new TopologyService(clusterLinks, events, activity);
-  const operations = new ClusterOperations(clusterLinks, activity, topology, vault);
+  const operations = new ClusterOperations(clusterLinks, activity, topology, vault, events);
   const logs = new ServiceLogs(clusterLinks, events);
   const stacks = new StackService(clusterLinks, activity, topology);
   const swarmObjects = new SwarmObjects(clusterLinks, activity, topology);
   const serviceCreator = new ServiceCreator(clusterLinks, activity, topology);
-  const nodeRemoval = new NodeRemoval(clusterLinks, planHosts, events, activity, topology);
+  const nodeRemoval = new NodeRemoval(clusterLinks, records, planHosts, events, activity, topology);
   const shells = new TaskExec(clusterLinks, records, planHosts, events, activity);
   const adoption = new Adoption(records, planHosts, clusters, activity);
   const setup = new SetupService({

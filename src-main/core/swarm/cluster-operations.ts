@@ -1,9 +1,10 @@
 import type Docker from 'dockerode';
-import type { NodeRole, RotationTarget } from '../../contract.js';
+import type { NodeRole, RotationProgress, RotationTarget } from '../../contract.js';
 import type { ActivityLog } from '../activity/activity-log.js';
 import type { ClusterService } from '../clusters/cluster-service.js';
 import type { SecretVault } from '../keychain/secret-vault.js';
 import { CoreError } from '../errors.js';
+import type { EventBus } from '../events.js';
 import type { TopologyService } from '../topology/topology-service.js';
 import { dial, dockerMessage, swarmApi, unlockKeyAccount, type SwarmNode } from './swarm-api.js';
 
@@ -30,6 +31,8 @@ export class ClusterOperations {
     private readonly activity: ActivityLog,
     private readonly topology: TopologyService,
     private readonly vault: SecretVault,
+    private readonly events: EventBus,
+    private readonly caRotationTimeoutMs = 300_000,
   ) {}
 
   /**
@@ -38,6 +41,49 @@ export class ClusterOperations {
    * managers that have not restarted yet may still be locked with it.
    */
   async rotate(clusterId: string, what: RotationTarget): Promise<void> {
+    const progress = (state: RotationProgress['state'], done = 0, total = 0): void =>
+      this.events.emit('swarm:rotation', { clusterId, what, state, done, total });
+    progress('running');
+    try {
+      await this.rotateNow(clusterId, what);
+      if (what === 'ca') await this.awaitCaRotation(clusterId, progress);
+      progress('done');
+    } catch (err) {
+      progress('failed');
+      throw err;
+    }
+  }
+
+  /**
+   * Follows a CA rotation as `docker swarm ca --rotate` does: until the swarm no longer reports the
+   * root rotation in progress and every node holds a certificate from the swarm's current issuer.
+   * A node that is down holds the rotation up; after the wait this says so instead of claiming done.
+   */
+  private async awaitCaRotation(
+    clusterId: string,
+    progress: (state: RotationProgress['state'], done: number, total: number) => void,
+  ): Promise<void> {
+    const { link } = await this.clusters.linkOf(clusterId);
+    const deadline = Date.now() + this.caRotationTimeoutMs;
+    for (;;) {
+      const [info, swarm, nodes] = await Promise.all([
+        link.request('read', (d) => swarmApi.info(d)),
+        link.request('read', (d) => swarmApi.inspect(d)),
+        link.request('read', (d) => swarmApi.nodes(d)),
+      ]);
+      const issuer = swarm.TLSInfo?.CertIssuerPublicKey;
+      const rotated = nodes.filter((n) => issuer && n.Description?.TLSInfo?.CertIssuerPublicKey === issuer).length;
+      progress('running', rotated, nodes.length);
+      if (!info.Swarm?.Cluster?.RootRotationInProgress && rotated === nodes.length) return;
+      if (Date.now() > deadline) {
+        const detail = `the CA rotation is still in progress: ${rotated} of ${nodes.length} nodes have a certificate from the new root. Nodes that are down hold it up; it completes when they come back.`;
+        throw new CoreError('DOCKER_REFUSED', detail, { params: { detail } });
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+
+  private async rotateNow(clusterId: string, what: RotationTarget): Promise<void> {
     const { profile, link } = await this.clusters.linkOf(clusterId);
     const swarm = await link.request('read', (d) => swarmApi.inspect(d));
     const command = {

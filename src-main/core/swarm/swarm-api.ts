@@ -12,7 +12,14 @@ export interface SwarmInfo {
   ControlAvailable?: boolean;
   Error?: string;
   RemoteManagers?: { NodeID: string; Addr: string }[] | null;
-  Cluster?: { ID?: string } | null;
+  Cluster?: { ID?: string; RootRotationInProgress?: boolean } | null;
+}
+
+/** Who issued a node's certificate; after a CA rotation every node's matches the swarm's. */
+export interface TlsInfo {
+  TrustRoot?: string;
+  CertIssuerSubject?: string;
+  CertIssuerPublicKey?: string;
 }
 
 export interface EngineInfo {
@@ -25,7 +32,7 @@ export interface SwarmNode {
   ID: string;
   Version: { Index: number };
   Spec: { Role?: string; Availability?: string; Labels?: Record<string, string>; Name?: string };
-  Description?: { Hostname?: string; Engine?: { EngineVersion?: string } };
+  Description?: { Hostname?: string; Engine?: { EngineVersion?: string }; TLSInfo?: TlsInfo };
   Status?: { State?: string; Addr?: string };
   ManagerStatus?: { Leader?: boolean; Reachability?: string; Addr?: string };
 }
@@ -40,6 +47,7 @@ export interface SwarmInspect {
   Version: { Index: number };
   Spec: SwarmSpec;
   JoinTokens: { Worker: string; Manager: string };
+  TLSInfo?: TlsInfo;
 }
 
 /** One Docker API call with an explicit query and body (docker-modem would otherwise mix them for a POST). */

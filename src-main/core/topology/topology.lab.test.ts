@@ -1,6 +1,15 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { ContractEvents, EntityDiff, LogLine, Result, TopologyDiff, TopologySnapshot } from '../../contract.js';
+import type {
+  ContractEvents,
+  EntityDiff,
+  LogLine,
+  NodeRemovalProgress,
+  Result,
+  RotationProgress,
+  TopologyDiff,
+  TopologySnapshot,
+} from '../../contract.js';
 import { LAB_IMAGES, lab } from '../../../test/lab/index.js';
 import { describeLab } from '../../../test/lab/suite.js';
 import { testCore } from '../../../test/support/core.js';
@@ -17,6 +26,8 @@ describeLab('the live topology and the operations', () => {
   let model: TopologySnapshot;
   const logs: LogLine[] = [];
   let resyncs = 0;
+  const rotations: RotationProgress[] = [];
+  const removals: NodeRemovalProgress[] = [];
 
   const ok = <T>(result: Result<unknown>): T => {
     if (!result.ok) throw Object.assign(new Error(`${result.error.code}: ${result.error.message}`), { code: result.error.code });
@@ -78,6 +89,8 @@ describeLab('the live topology and the operations', () => {
         void core.dispatch('prompts.answerHostKey', { promptId: (payload as { promptId: string }).promptId, accept: true });
       if (event === 'topology:diff') apply(payload as TopologyDiff);
       if (event === 'logs:lines') logs.push(...(payload as ContractEvents['logs:lines']).lines);
+      if (event === 'swarm:rotation') rotations.push(payload as RotationProgress);
+      if (event === 'nodes:removal') removals.push(payload as NodeRemovalProgress);
     });
     for (const h of lab.hosts) {
       ok(
@@ -184,6 +197,22 @@ describeLab('the live topology and the operations', () => {
     }
   });
 
+  it("rotates the swarm's CA with progress, until every node holds a certificate from the new root", async () => {
+    const via = lab.managers[0]!;
+    const rootBefore = (await lab.swarm.docker(via.name, ['info', '--format', '{{.Swarm.Cluster.TLSInfo.TrustRoot}}'])).stdout.trim();
+    ok(await core.dispatch('swarm.rotate', { clusterId, what: 'ca' }));
+    const seen = rotations.filter((r) => r.what === 'ca');
+    expect(seen[0]).toMatchObject({ state: 'running' });
+    expect(seen.at(-1)).toMatchObject({ state: 'done' });
+    const last = seen.filter((r) => r.total > 0).at(-1)!;
+    expect(last.done).toBe(last.total);
+    expect(last.total).toBe(5);
+    const rootAfter = (await lab.swarm.docker(via.name, ['info', '--format', '{{.Swarm.Cluster.TLSInfo.TrustRoot}}'])).stdout.trim();
+    expect(rootAfter).not.toBe(rootBefore);
+    const rotating = (await lab.swarm.docker(via.name, ['info', '--format', '{{.Swarm.Cluster.RootRotationInProgress}}'])).stdout.trim();
+    expect(rotating).toBe('false');
+  });
+
   it('rotates the worker token: a host trying the old one is refused, the new one joins', async () => {
     const via = lab.managers[0]!;
     const old = (await lab.swarm.tokens(via.name)).worker;
@@ -246,5 +275,43 @@ describeLab('the live topology and the operations', () => {
         `docker node promote ${lab.workers[1]!.name}`,
       ]),
     );
+  });
+
+  it('refuses to remove a manager when the rest would lose quorum, and leaves it as it was', async () => {
+    const survivor = nodeNamed(lab.managers[1]!.name);
+    const refused = await core.dispatch('nodes.remove', { clusterId, nodeId: survivor.id, override: false });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'QUORUM_GUARD' } });
+    expect(removals.filter((r) => r.nodeId === survivor.id)).toEqual([]);
+    const availability = await lab.swarm.docker(lab.managers[1]!.name, ['node', 'inspect', '--format', '{{.Spec.Availability}}', 'self']);
+    expect(availability.stdout.trim()).toBe('active');
+  });
+
+  it('removes a worker safely: drained, its tasks gone, it left over SSH, and it is no longer a node', async () => {
+    const worker = lab.workers[1]!;
+    const node = nodeNamed(worker.name);
+    ok(await core.dispatch('nodes.remove', { clusterId, nodeId: node.id, override: false }));
+    const finished = removals.filter((r) => r.nodeId === node.id && r.state !== 'running');
+    expect(finished.map((r) => r.step)).toEqual(['drain', 'wait', 'leave', 'remove']);
+    expect(finished.find((r) => r.step === 'drain')?.state).toBe('done');
+    expect(finished.find((r) => r.step === 'leave')?.state).toBe('done');
+    expect(finished.find((r) => r.step === 'remove')?.state).toBe('done');
+    const state = (await lab.swarm.docker(worker.name, ['info', '--format', '{{.Swarm.LocalNodeState}}'])).stdout.trim();
+    expect(state).toBe('inactive');
+    const listed = (await lab.swarm.docker(lab.managers[1]!.name, ['node', 'ls', '--format', '{{.ID}}'])).stdout;
+    expect(listed).not.toContain(node.id);
+    await expect.poll(() => model.nodes.some((n) => n.id === node.id), { timeout: 10_000 }).toBe(false);
+  });
+
+  it('removes a stale entry of a host that rejoined as another node, without touching that host', async () => {
+    // The rotation test made worker 0 leave and join again: its first node entry stayed behind, down.
+    const worker = lab.workers[0]!;
+    const entries = model.nodes.filter((n) => n.hostname === worker.name);
+    const stale = entries.find((n) => n.state === 'down')!;
+    expect(stale).toBeDefined();
+    ok(await core.dispatch('nodes.remove', { clusterId, nodeId: stale.id, override: false }));
+    expect(removals.find((r) => r.nodeId === stale.id && r.step === 'leave' && r.state !== 'running')?.state).toBe('skipped');
+    const state = (await lab.swarm.docker(worker.name, ['info', '--format', '{{.Swarm.LocalNodeState}}'])).stdout.trim();
+    expect(state).toBe('active');
+    await expect.poll(() => model.nodes.filter((n) => n.hostname === worker.name).length, { timeout: 10_000 }).toBe(1);
   });
 });
