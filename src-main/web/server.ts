@@ -7,6 +7,7 @@ import { contentSecurityPolicy } from '../core/security/content-security-policy.
 import { AccessPolicy } from './access.js';
 import { serveStatic } from './static-files.js';
 import { handleSocketMessage, MAX_MESSAGE_BYTES } from './socket-protocol.js';
+import { clientSession } from '../core/api/client-session.js';
 
 export const API_PATH = '/api';
 
@@ -76,12 +77,16 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const unsubscribe = options.core.events.subscribe((event, payload) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }));
     });
+    const session = clientSession(options.core.dispatch);
     ws.on('message', (data, isBinary) => {
-      void handleSocketMessage(options.core.dispatch, data, isBinary).then((reply) => {
+      void handleSocketMessage(session.dispatch, data, isBinary).then((reply) => {
         if (ws.readyState === ws.OPEN) ws.send(reply);
       });
     });
-    ws.on('close', unsubscribe);
+    ws.on('close', () => {
+      unsubscribe();
+      void session.release();
+    });
     ws.on('error', () => ws.terminate());
   }
 
