@@ -64,6 +64,7 @@ import { SetupService } from './swarm/setup-service.js';
 import { ClusterOperations } from './swarm/cluster-operations.js';
 import { ServiceLogs } from './swarm/service-logs.js';
 import { TaskExec } from './swarm/task-exec.js';
+import type { LiveTopologyOptions } from './topology/live-topology.js';
 import { TopologyService } from './topology/topology-service.js';
 import { StackService } from './stacks/stack-service.js';
 import { NodeRemoval } from './swarm/node-removal.js';
@@ -85,6 +86,8 @@ export interface CoreOptions {
   promptTimeoutMs?: number;
   /** How long a joining node may take to show Ready (tests on a slow machine raise it). */
   nodeReadyTimeoutMs?: number;
+  /** How the live model polls and reconciles (tests slow the poll down to see events work alone). */
+  topology?: LiveTopologyOptions;
 }
 
 export interface Core {
@@ -133,7 +136,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const planHosts = new PlanHosts(records, hosts);
   const unlocker = new ManagerUnlocker(planHosts, vault, prompts, () => keychainStatus, activity);
   const clusterLinks = new ClusterService(clusters, records, hosts, events, unlocker);
-  const topology = new TopologyService(clusterLinks, events, activity);
+  const topology = new TopologyService(clusterLinks, events, activity, options.topology);
   const operations = new ClusterOperations(clusterLinks, activity, topology, vault, events);
   const logs = new ServiceLogs(clusterLinks, events);
   const stacks = new StackService(clusterLinks, activity, topology);

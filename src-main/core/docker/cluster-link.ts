@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type Docker from 'dockerode';
 import { CoreError } from '../errors.js';
 import type { ManagedConnection } from '../ssh/managed-connection.js';
-import { DockerSession, type RequestKind } from './docker-session.js';
+import { DockerSession, type DockerEvent, type RequestKind } from './docker-session.js';
 
 export interface ManagerLink {
   name: string;
@@ -73,6 +73,27 @@ export class ClusterLink extends EventEmitter<{ status: [ClusterLinkStatus] }> {
    * The manager in use if its link is up, else the next that connects. A link
    * that is already waiting to reconnect is passed over, not waited for.
    */
+  /**
+   * Docker's events through the manager in use; when the link moves to another manager, the
+   * stream moves with it (every manager sees the swarm's events). Returns a function that stops.
+   */
+  followEvents(onEvent: (event: DockerEvent) => void, filters: Record<string, string[]>): () => void {
+    let following: { manager: string; stop: () => void } | null = null;
+    const follow = (status: ClusterLinkStatus): void => {
+      if (status.state !== 'using' || following?.manager === status.manager) return;
+      following?.stop();
+      const session = this.sessions.get(status.manager);
+      following = session ? { manager: status.manager, stop: session.followEvents(onEvent, filters) } : null;
+    };
+    follow(this.status);
+    this.on('status', follow);
+    return () => {
+      this.off('status', follow);
+      following?.stop();
+      following = null;
+    };
+  }
+
   private async reachableManager(): Promise<{ manager: ManagerLink; session: DockerSession }> {
     const tried: string[] = [];
     for (let offset = 0; offset < this.managers.length; offset++) {

@@ -28,7 +28,14 @@ import { computeHealth } from './health.js';
 /** What the model reads through: a cluster link (any manager that answers). */
 export interface TopologySource {
   request<T>(kind: RequestKind, call: (docker: Docker) => Promise<T>): Promise<T>;
+  /** Docker's events of the swarm, if the source can follow them; returns a function that stops. */
+  followEvents?(onEvent: () => void, filters: Record<string, string[]>): () => void;
 }
+
+// Docker 20.10 sends events for these swarm objects (not for tasks): each one has the model read
+// at once instead of at the next poll, so a scale or a drain shows without waiting for it.
+const SWARM_EVENT_TYPES = ['service', 'node', 'network', 'secret', 'config'];
+const EVENT_COALESCE_MS = 50;
 
 export interface LiveTopologyOptions {
   /** Nodes, services and tasks are read this often at least (Docker sends no task events). */
@@ -85,6 +92,10 @@ export class LiveTopology {
   private version = 0;
   private swarm: { id: string; autolock: boolean; createdAt: string | null } = { id: '', autolock: false, createdAt: null };
   private timer: NodeJS.Timeout | undefined;
+  private eventTimer: NodeJS.Timeout | undefined;
+  private stopEvents: (() => void) | undefined;
+  private reading = false;
+  private readAgain = false;
   private stopped = false;
   private stale = false;
   private lastReconcile = 0;
@@ -106,6 +117,17 @@ export class LiveTopology {
   async start(): Promise<TopologySnapshot> {
     await this.read(true);
     this.schedule(this.minPollMs);
+    // A burst of events (a rolling update) is one read, not one per event.
+    this.stopEvents = this.source.followEvents?.(
+      () => {
+        if (this.eventTimer) return;
+        this.eventTimer = setTimeout(() => {
+          this.eventTimer = undefined;
+          this.refreshNow();
+        }, EVENT_COALESCE_MS);
+      },
+      { type: SWARM_EVENT_TYPES },
+    );
     return this.snapshot();
   }
 
@@ -125,6 +147,11 @@ export class LiveTopology {
   /** After an operation: read now rather than at the next tick. */
   refreshNow(): void {
     if (this.stopped) return;
+    // Reads never overlap (an older answer must not land after a newer one): one is due after the current.
+    if (this.reading) {
+      this.readAgain = true;
+      return;
+    }
     clearTimeout(this.timer);
     this.schedule(0);
   }
@@ -132,6 +159,8 @@ export class LiveTopology {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.eventTimer);
+    this.stopEvents?.();
   }
 
   private schedule(delayMs: number): void {
@@ -139,14 +168,17 @@ export class LiveTopology {
     this.timer = setTimeout(() => {
       const started = Date.now();
       const full = started - this.lastReconcile >= this.reconcileMs || this.stale;
+      this.reading = true;
+      this.readAgain = false;
       this.read(full)
+        .finally(() => (this.reading = false))
         .then(() => {
           if (this.stale) {
             this.stale = false;
             this.emitStatus('live');
           }
           // A big swarm takes longer to read: never spend more than half the time reading.
-          this.schedule(Math.max(this.minPollMs, 2 * (Date.now() - started)));
+          this.schedule(this.readAgain ? 0 : Math.max(this.minPollMs, 2 * (Date.now() - started)));
         })
         .catch((err: unknown) => {
           if (!this.stale) {

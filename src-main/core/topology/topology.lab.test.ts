@@ -56,6 +56,22 @@ describeLab('the live topology and the operations', () => {
       health: diff.health ?? model.health,
     };
   };
+  const saveLabHosts = async (target: Core): Promise<void> => {
+    for (const h of lab.hosts) {
+      ok(
+        await target.dispatch('hosts.save', {
+          alias: h.name,
+          address: h.address,
+          port: h.port,
+          user: h.user,
+          auth: ['key'],
+          identityFile: h.keyPath,
+          jump: [],
+          tags: [],
+        }),
+      );
+    }
+  };
   const service = (name: string) => model.services.find((s) => s.name === name);
   const nodeNamed = (hostname: string) => model.nodes.find((n) => n.hostname === hostname)!;
   const hostnameOf = (nodeId: string | null) => model.nodes.find((n) => n.id === nodeId)?.hostname;
@@ -92,20 +108,7 @@ describeLab('the live topology and the operations', () => {
       if (event === 'swarm:rotation') rotations.push(payload as RotationProgress);
       if (event === 'nodes:removal') removals.push(payload as NodeRemovalProgress);
     });
-    for (const h of lab.hosts) {
-      ok(
-        await core.dispatch('hosts.save', {
-          alias: h.name,
-          address: h.address,
-          port: h.port,
-          user: h.user,
-          auth: ['key'],
-          identityFile: h.keyPath,
-          jump: [],
-          tags: [],
-        }),
-      );
-    }
+    await saveLabHosts(core);
     clusterId = ok<{ id: string }>(await core.dispatch('clusters.adopt', { name: 'lab', via: lab.managers[0]!.name, mapping: {} })).id;
     model = ok<TopologySnapshot>(await core.dispatch('topology.watch', { clusterId }));
   });
@@ -133,6 +136,31 @@ describeLab('the live topology and the operations', () => {
     await expect.poll(() => service('web')?.running, { timeout: 60_000 }).toBe(4);
     expect(model.tasks.filter((t) => t.serviceId === web.id && t.state === 'running')).toHaveLength(4);
     expect(resyncs).toBe(0);
+  });
+
+  it("follows a change made outside the app from Docker's events, long before the next poll", async () => {
+    // A second core that polls once a minute: only the event stream can bring the change sooner.
+    const slow = await testCore(join(dir, 'slow'), undefined, { topology: { minPollMs: 60_000, reconcileMs: 60_000 } });
+    slow.events.subscribe((event, payload) => {
+      if (event === 'prompt:hostKey')
+        void slow.dispatch('prompts.answerHostKey', { promptId: (payload as { promptId: string }).promptId, accept: true });
+    });
+    await saveLabHosts(slow);
+    const slowId = ok<{ id: string }>(await slow.dispatch('clusters.adopt', { name: 'lab', via: lab.managers[0]!.name, mapping: {} })).id;
+    let replicas = ok<TopologySnapshot>(await slow.dispatch('topology.watch', { clusterId: slowId })).services.find(
+      (s) => s.name === 'web',
+    )?.replicas;
+    slow.events.subscribe((event, payload) => {
+      const diff = payload as TopologyDiff;
+      if (event !== 'topology:diff' || diff.clusterId !== slowId) return;
+      replicas = diff.services?.upsert.find((s) => s.name === 'web')?.replicas ?? replicas;
+    });
+    expect(replicas).toBe(4);
+    await lab.swarm.docker(lab.managers[0]!.name, ['service', 'scale', '--detach', 'web=3']);
+    await expect.poll(() => replicas, { timeout: 20_000 }).toBe(3);
+    await slow.dispatch('topology.unwatch', { clusterId: slowId });
+    await lab.swarm.docker(lab.managers[0]!.name, ['service', 'scale', '--detach', 'web=4']);
+    await expect.poll(() => service('web')?.replicas, { timeout: 10_000 }).toBe(4);
   });
 
   it("gathers a service's logs across the tasks on both workers", async () => {
