@@ -17,6 +17,8 @@ export const enObjects = {
     nameInvalid: 'Use letters and digits, with . _ - only inside the name.',
     nameRequired: 'Give a name.',
     value: 'Value',
+    fromFile: 'Or read the value from a file (a key, a certificate)',
+    fileRead: 'Read {file}; its content is the value.',
     valueRequired: 'Give a value.',
     valueTooLarge: 'Docker takes at most 500 KiB.',
     labels: 'Labels',

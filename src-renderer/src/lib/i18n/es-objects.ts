@@ -26,6 +26,8 @@ export const esObjects: CatalogShape<typeof enObjects> = {
     nameInvalid: 'Use letras y dígitos, con . _ - solo en el interior del nombre.',
     nameRequired: 'Indique un nombre.',
     value: 'Valor',
+    fromFile: 'O leer el valor de un archivo (una clave, un certificado)',
+    fileRead: 'Se leyó {file}; su contenido es el valor.',
     valueRequired: 'Indique un valor.',
     valueTooLarge: 'Docker admite como máximo 500 KiB.',
     labels: 'Etiquetas',

@@ -80,6 +80,21 @@ describe('the secrets & configs panel', () => {
     expect(document.body.textContent).not.toContain('hunter2-very-secret');
   });
 
+  it('reads a value of several lines from a file (a key), and never shows it', async () => {
+    const source = fakeSource({ secret: [], config: [] });
+    const { secrets } = await renderPanel(source);
+    await fireEvent.click(within(secrets).getByRole('button', { name: 'Create secret' }));
+    const dialog = screen.getByRole('dialog', { name: 'Create a secret' });
+    await fireEvent.input(within(dialog).getByLabelText('Name'), { target: { value: 'tls_key' } });
+    const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQ\n-----END PRIVATE KEY-----\n';
+    const picker = within(dialog).getByLabelText(/read the value from a file/);
+    await fireEvent.change(picker, { target: { files: [new File([pem], 'server.key')] } });
+    expect(await within(dialog).findByText('Read server.key; its content is the value.')).toBeInTheDocument();
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Create' }));
+    expect(source.create).toHaveBeenCalledWith('secret', 'tls_key', pem, {});
+    expect(document.body.textContent).not.toContain('MIIEvQ');
+  });
+
   it('checks the name and labels before sending, and words a name conflict beside the name', async () => {
     const source = fakeSource({ secret: [], config: [] });
     source.create.mockRejectedValueOnce(new ApiError({ code: 'CONFLICT', message: 'exists', params: { name: 'app.conf' } }));
