@@ -11,8 +11,15 @@ import type { PlanHosts } from './plan-hosts.js';
 import type { SwarmNode } from './swarm-api.js';
 
 const MAX_SESSIONS = 8;
-// bash when the image has it, else sh: most swarm images are slim.
-const SHELL = ['sh', '-c', 'if command -v bash >/dev/null 2>&1; then exec bash; else exec sh; fi'];
+// bash when the image has it, else sh: most swarm images are slim. The shell first prints its PID
+// in a private OSC sequence (stripped before output goes out): Docker does not end an exec's
+// process when its connection closes (moby#9098), so closing the tab kills it by that PID.
+const SHELL = ['sh', '-c', 'printf "\\033]7770;%s\\007" "$$"; if command -v bash >/dev/null 2>&1; then exec bash; else exec sh; fi'];
+// The marker is an OSC sequence: ESC ] 7770 ; <pid> BEL.
+// eslint-disable-next-line no-control-regex -- the control characters are the point: they frame the marker.
+const PID_MARKER = /\x1b\]7770;(\d+)\x07/;
+// The marker comes first; if this much arrived without it, the shell did not print it.
+const MARKER_WINDOW = 256;
 
 interface TaskInspect {
   ID: string;
@@ -27,7 +34,10 @@ interface TaskInspect {
  * socket is reached over that node's SSH link. No agent on the nodes.
  */
 export class TaskExec {
-  private readonly sessions = new Map<string, { stream: Duplex; resize: (cols: number, rows: number) => Promise<void> }>();
+  private readonly sessions = new Map<
+    string,
+    { stream: Duplex; resize: (cols: number, rows: number) => Promise<void>; kill: () => Promise<void> }
+  >();
 
   constructor(
     private readonly clusters: ClusterService,
@@ -73,12 +83,42 @@ export class TaskExec {
       const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as Duplex;
       return { stream, resize: async (c: number, r: number) => void (await exec.resize({ h: r, w: c })) };
     });
-    this.sessions.set(sessionId, { stream, resize });
-    stream.on('data', (chunk: Buffer) => this.events.emit('exec:output', { sessionId, data: chunk.toString('base64') }));
+    let pid: string | null = null;
+    let head: Buffer | null = Buffer.alloc(0);
+    // HUP as a closed terminal would send, to the shell's process group (the foreground program too), then to the shell.
+    const kill = async (): Promise<void> => {
+      if (!pid) return;
+      await handle.docker
+        .request('write', async (docker) => {
+          const killer = await docker
+            .getContainer(container)
+            .exec({ Cmd: ['sh', '-c', `kill -HUP -- -${pid} 2>/dev/null; kill -HUP ${pid}`] });
+          await killer.start({ Detach: true });
+        })
+        .catch(() => undefined);
+    };
+    this.sessions.set(sessionId, { stream, resize, kill });
+    stream.on('data', (chunk: Buffer) => {
+      let out = chunk;
+      if (head) {
+        head = Buffer.concat([head, chunk]);
+        const text = head.toString('latin1');
+        const found = PID_MARKER.exec(text);
+        if (!found && head.length < MARKER_WINDOW) return;
+        out = found ? Buffer.concat([head.subarray(0, found.index), head.subarray(found.index + found[0].length)]) : head;
+        pid = found?.[1] ?? null;
+        head = null;
+        if (out.length === 0) return;
+      }
+      this.events.emit('exec:output', { sessionId, data: out.toString('base64') });
+    });
     let ended = false;
     const end = (error?: unknown): void => {
       if (ended) return;
       ended = true;
+      // A shell that ended before its marker was complete: what it did print still goes out.
+      if (head && head.length > 0) this.events.emit('exec:output', { sessionId, data: head.toString('base64') });
+      head = null;
       this.sessions.delete(sessionId);
       this.events.emit('exec:ended', { sessionId, ...(error ? { error: toContractError(error) } : {}) });
     };
@@ -104,13 +144,13 @@ export class TaskExec {
     await this.session(sessionId).resize(cols, rows);
   }
 
-  close(sessionId: string): void {
+  async close(sessionId: string): Promise<void> {
     const session = this.sessions.get(sessionId);
     if (!session) return;
-    // Ending stdin makes the shell exit; destroy makes sure the channel goes even if it does not.
+    this.sessions.delete(sessionId);
+    await session.kill();
     session.stream.end();
     session.stream.destroy();
-    this.sessions.delete(sessionId);
   }
 
   private session(sessionId: string) {

@@ -1,4 +1,40 @@
-// The cluster screen's the exec terminal, node removal, rotation and the activity log. Kept apart from en-cluster.ts so each stays readable.
+// The cluster screen's tools: the exec terminal, node removal, rotation and the activity log. Kept apart from en-cluster.ts so each stays readable.
 export const enTools = {
-  tools: {},
-};
+  tools: {
+    exec: {
+      tasks: 'Running tasks',
+      shell: 'Shell',
+      shellFor: 'Open a shell in {task} on {node}',
+      title: 'Shell in {task} on {node}',
+      via: 'Container {container} through host {host}',
+      opening: 'Opening a shell…',
+      open: 'Connected.',
+      ended: 'Session ended.',
+      endedWithError: 'Session ended: {error}',
+      failed: 'Could not open a shell: {error}',
+      terminal: 'Terminal for {task}',
+      keys: 'Tab, Escape and other keys go to the shell; Shift+Tab leaves the terminal.',
+      screenReader: 'Screen reader mode',
+      close: 'Close',
+    },
+    activity: {
+      title: 'Activity',
+      intro: 'What Swarmdeck did to this swarm, newest first.',
+      filter: 'Filter entries',
+      time: 'Time',
+      host: 'Host',
+      action: 'Action',
+      result: 'Result',
+      detail: 'Detail',
+      ok: 'OK',
+      failed: 'Failed',
+      unknown: 'Unknown',
+      noHost: '—',
+      loading: 'Loading the activity…',
+      empty: 'Nothing has been done to this swarm yet.',
+      noMatch: 'No entry matches the filter.',
+      matched: '{shown} of {count} entries match.',
+      loadFailed: 'Could not read the activity: {error}',
+    },
+  },
+} as const;
