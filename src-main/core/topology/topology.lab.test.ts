@@ -138,6 +138,26 @@ describeLab('the live topology and the operations', () => {
     expect(resyncs).toBe(0);
   });
 
+  it('updates the image with a rolling update: the whole spec kept, every task replaced, the update completed', async () => {
+    // No registry here: the new image is the lab's own under another tag, on every worker the tasks may run on.
+    for (const worker of lab.workers) await lab.swarm.docker(worker.name, ['tag', LAB_IMAGES.service, 'lab/busybox:v2']);
+    const web = service('web')!;
+    ok(await core.dispatch('services.updateImage', { clusterId, serviceId: web.id, image: 'lab/busybox:v2' }));
+    await expect.poll(() => service('web')?.image, { timeout: 10_000 }).toBe('lab/busybox:v2');
+    await expect.poll(() => service('web')?.updateState, { timeout: 120_000 }).toBe('completed');
+    await expect.poll(() => service('web')?.running, { timeout: 60_000 }).toBe(4);
+    const spec = JSON.parse(
+      (await lab.swarm.docker(lab.managers[0]!.name, ['service', 'inspect', '--format', '{{json .Spec}}', 'web'])).stdout,
+    ) as {
+      Mode: { Replicated: { Replicas: number } };
+      TaskTemplate: { ContainerSpec: { Image: string; Args: string[] }; Placement: { Constraints: string[] } };
+    };
+    expect(spec.Mode.Replicated.Replicas).toBe(4);
+    expect(spec.TaskTemplate.ContainerSpec.Image).toBe('lab/busybox:v2');
+    expect(spec.TaskTemplate.ContainerSpec.Args.join(' ')).toContain('hello from');
+    expect(spec.TaskTemplate.Placement.Constraints).toEqual(['node.role==worker']);
+  });
+
   it("follows a change made outside the app from Docker's events, long before the next poll", async () => {
     // A second core that polls once a minute: only the event stream can bring the change sooner.
     const slow = await testCore(join(dir, 'slow'), undefined, { topology: { minPollMs: 60_000, reconcileMs: 60_000 } });
@@ -220,6 +240,21 @@ describeLab('the live topology and the operations', () => {
       await expect.poll(() => output.join(''), { timeout: 15_000 }).toContain('40 120');
       ok(await core.dispatch('exec.input', { sessionId: session.sessionId, data: 'exit\n' }));
       await expect.poll(() => ended, { timeout: 15_000 }).toBe(true);
+      // The private marker with the shell's PID never reaches the operator.
+      expect(output.join('')).not.toContain('7770;');
+
+      // Closed with a program in the foreground: the shell and the program go too (Docker would leave them running).
+      const second = ok<{ sessionId: string; container: string }>(
+        await core.dispatch('exec.open', { clusterId, taskId: task.id, cols: 100, rows: 30 }),
+      );
+      ok(await core.dispatch('exec.input', { sessionId: second.sessionId, data: 'sleep 4242\n' }));
+      const worker = hostnameOf(task.nodeId)!;
+      const top = async () => (await lab.swarm.docker(worker, ['top', second.container])).stdout;
+      await expect.poll(top, { timeout: 15_000 }).toContain('sleep 4242');
+      ok(await core.dispatch('exec.close', { sessionId: second.sessionId }));
+      await expect.poll(top, { timeout: 15_000 }).not.toContain('sleep 4242');
+      // The task's own process is `sh -c …`; the interactive shell's command line is a bare `sh` or `bash`.
+      expect((await top()).split('\n').filter((line) => /\s(sh|bash)$/.test(line.trim()) || / (sh|bash)$/.test(line))).toEqual([]);
     } finally {
       stop();
     }

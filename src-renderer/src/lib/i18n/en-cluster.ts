@@ -196,6 +196,13 @@ export const enCluster = {
       remove: 'Remove',
       logs: 'Logs',
       globalNoScale: 'A global service runs one task on each eligible node; it cannot be scaled.',
+      updateImage: 'Update image…',
+      updateImageTitle: 'Update the image of {name}?',
+      updateImageBody:
+        'Docker replaces the tasks of {name} with the new image as its update config says: so many at a time, with a delay between, and on failure it pauses, continues or rolls back. It runs {image} now. The update status below follows the rollout; roll back if it goes wrong.',
+      imageFor: 'Image for {name}',
+      imageInvalid: 'An image reference is a name with an optional :tag or @digest, e.g. nginx:1.27.',
+      imageSame: 'This is the image it runs now.',
       scaleTitle: 'Scale {name}?',
       scaleBody: 'Docker starts or stops tasks of {name} until this many run. It asks for {replicas} now.',
       replicasFor: 'Replicas for {name}',

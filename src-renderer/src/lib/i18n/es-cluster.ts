@@ -198,6 +198,13 @@ export const esCluster: CatalogShape<typeof enCluster> = {
       remove: 'Quitar',
       logs: 'Registros',
       globalNoScale: 'Un servicio global ejecuta una tarea en cada nodo elegible; no se puede escalar.',
+      updateImage: 'Actualizar imagen…',
+      updateImageTitle: '¿Actualizar la imagen de {name}?',
+      updateImageBody:
+        'Docker reemplaza las tareas de {name} con la nueva imagen según su configuración de update: tantas a la vez, con una pausa entre ellas, y ante un fallo hace pause, continúa o hace rollback. Ahora ejecuta {image}. El estado de update de abajo sigue el despliegue; haga rollback si algo sale mal.',
+      imageFor: 'Imagen para {name}',
+      imageInvalid: 'Una referencia de imagen es un nombre con :tag o @digest opcional, p. ej. nginx:1.27.',
+      imageSame: 'Es la imagen que ejecuta ahora.',
       scaleTitle: '¿Escalar {name}?',
       scaleBody: 'Docker inicia o detiene tareas de {name} hasta que se ejecuten estas. Ahora pide {replicas}.',
       replicasFor: 'Replicas de {name}',

@@ -4,6 +4,7 @@ import type { ContractError, TopologyService } from '../../../../src-main/contra
 import { ApiError } from '../../lib/api.js';
 import DemoteDialog from './DemoteDialog.svelte';
 import ScaleDialog from './ScaleDialog.svelte';
+import UpdateImageDialog from './UpdateImageDialog.svelte';
 
 // The dialogs given the operation as a function: what the component does with each answer
 // the core can give (the core's own refusal rules are tested in the core).
@@ -98,5 +99,29 @@ describe('scale', () => {
     const dialog = screen.getByRole('dialog', { name: 'Scale web?' });
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Scale' }));
     expect(await within(dialog).findByRole('alert')).toHaveTextContent('Docker refused the change: rpc error: update out of sequence');
+  });
+});
+
+describe('update image', () => {
+  const web = { id: 'svc1', name: 'web', image: 'nginx:1.27', mode: 'replicated' } as TopologyService;
+
+  it('starts from the image it runs, refuses what is not an image reference, and sends the new one', async () => {
+    const update = vi.fn(() => Promise.resolve());
+    const onclose = vi.fn();
+    render(UpdateImageDialog, { open: true, service: web, update, ops: { reread: vi.fn() }, onclose });
+    const dialog = screen.getByRole('dialog', { name: 'Update the image of web?' });
+    expect(dialog).toHaveAccessibleDescription(/as its update config says.*It runs nginx:1.27 now/);
+    const input = within(dialog).getByRole('textbox', { name: 'Image for web' });
+    const confirm = within(dialog).getByRole('button', { name: 'Update image…' });
+    expect(input).toHaveValue('nginx:1.27');
+    expect(confirm).toBeDisabled();
+    await fireEvent.input(input, { target: { value: 'nginx 1.28' } });
+    await fireEvent.click(confirm);
+    expect(within(dialog).getByText(/^An image reference is a name/)).toBeInTheDocument();
+    expect(update).not.toHaveBeenCalled();
+    await fireEvent.input(input, { target: { value: ' nginx:1.28 ' } });
+    await fireEvent.click(confirm);
+    expect(update).toHaveBeenCalledWith('nginx:1.28');
+    await vi.waitFor(() => expect(onclose).toHaveBeenCalled());
   });
 });
