@@ -244,3 +244,71 @@ test('the activity tab lists the operations, newest first, and adds new ones liv
     stopTrusting();
   }
 });
+
+test('a compose stack is checked, deployed and removed from the Stacks tab', async ({ page }) => {
+  const stopTrusting = trustHostKeysWhileRunning(page);
+  const manager = lab.managers[0]!.name;
+  const inStack = async (kind: 'service' | 'config' | 'network') =>
+    (await lab.swarm.docker(manager, [kind, 'ls', '--filter', 'label=com.docker.stack.namespace=shop', '--format', '{{.Name}}'])).stdout
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .sort();
+  try {
+    await openWeb(page);
+    await page.getByRole('tab', { name: 'Stacks' }).click();
+    await page.getByRole('textbox', { name: 'Stack name' }).fill('shop');
+    await page
+      .getByRole('textbox', { name: 'Compose file' })
+      .fill(
+        [
+          'version: "3.8"',
+          'services:',
+          '  app:',
+          `    image: ${LAB_IMAGES.service}`,
+          '    command: ["sh", "-c", "while true; do sleep 1; done"]',
+          '    container_name: not-in-a-stack',
+          '    configs: [greeting]',
+          '    deploy:',
+          '      replicas: 2',
+          '      placement:',
+          '        constraints: [node.role==worker]',
+          'configs:',
+          '  greeting:',
+          '    content: hello',
+          '',
+        ].join('\n'),
+      );
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await expect(page.getByText('Not supported by a stack deploy: skipped')).toBeVisible();
+    await expect(page.getByText('services.app.container_name')).toBeVisible();
+    await page.getByRole('button', { name: 'Deploy', exact: true }).click();
+    const confirm = page.getByRole('dialog', { name: 'Deploy stack shop?' });
+    await expect(confirm).toContainText('shop_app');
+    await confirm.getByRole('button', { name: 'Deploy stack' }).click();
+    await expect(page.getByText(/^Stack shop deployed\./)).toBeVisible({ timeout: 60_000 });
+    expect(await inStack('service')).toEqual(['shop_app']);
+    expect(await inStack('config')).toEqual(['shop_greeting']);
+    expect(await inStack('network')).toEqual(['shop_default']);
+    await expect
+      .poll(
+        async () =>
+          (await lab.swarm.docker(manager, ['service', 'ls', '--filter', 'name=shop_app', '--format', '{{.Replicas}}'])).stdout.trim(),
+        {
+          timeout: 60_000,
+        },
+      )
+      .toBe('2/2');
+
+    await page.getByRole('button', { name: 'Remove stack shop' }).click();
+    const remove = page.getByRole('dialog', { name: 'Remove stack shop?' });
+    await expect(remove).toContainText('shop_app');
+    await remove.getByRole('button', { name: 'Remove stack' }).click();
+    await expect(page.getByText(/^Stack shop removed/)).toBeVisible({ timeout: 60_000 });
+    await expect.poll(() => inStack('service'), { timeout: 30_000 }).toEqual([]);
+    await expect.poll(() => inStack('network'), { timeout: 30_000 }).toEqual([]);
+    expect(await inStack('config')).toEqual([]);
+  } finally {
+    stopTrusting();
+  }
+});
