@@ -233,6 +233,8 @@ export const enCluster = {
       cancel: 'Cancel',
     },
     logs: {
+      task: 'Task',
+      allTasks: 'All tasks',
       title: 'Logs of {name}',
       filter: 'Filter lines',
       download: 'Download',

@@ -237,6 +237,8 @@ export const esCluster: CatalogShape<typeof enCluster> = {
       cancel: 'Cancelar',
     },
     logs: {
+      task: 'Tarea',
+      allTasks: 'Todas las tareas',
       title: 'Registros de {name}',
       filter: 'Filtrar líneas',
       download: 'Descargar',

@@ -56,6 +56,15 @@ describe('the logs panel', () => {
     expect(within(dialog).getByText('1 of 6,001 lines match.')).toBeInTheDocument();
     expect(within(dialog).getByRole('button', { name: 'Download' })).toBeEnabled();
 
+    // One task's logs: the filter applies within that task.
+    const taskSelect = within(dialog).getByRole('combobox', { name: 'Task' });
+    expect([...(taskSelect as HTMLSelectElement).options].map((o) => o.text)).toEqual(['All tasks', 'web.1', 'web.2', 'web.3']);
+    await fireEvent.change(taskSelect, { target: { value: 'web.2' } });
+    expect(within(log).queryByText(/panic/)).not.toBeInTheDocument();
+    await fireEvent.input(within(dialog).getByRole('searchbox', { name: 'Filter lines' }), { target: { value: '' } });
+    expect([...log.children].every((row) => row.textContent?.startsWith('web.2@'))).toBe(true);
+    expect(log.children).toHaveLength(2000);
+
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Close' }));
     expect(onclose).toHaveBeenCalled();
   });
