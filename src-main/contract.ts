@@ -595,6 +595,79 @@ export interface RotationProgress {
   total: number;
 }
 
+// ---- Edge load balancer: the nodes that should receive traffic, written where a proxy reads them ----
+
+export type EdgeFormat = 'plain' | 'nginx' | 'haproxy' | 'json';
+
+/** Only nodes carrying this label; `value: null` accepts any value of the key. */
+export interface EdgeLabelFilter {
+  key: string;
+  value: string | null;
+}
+
+/**
+ * Where the list goes: a file on this workstation, or a file on a proxy host (in Hosts) over SSH followed by a
+ * reload command, given as an argument list (each argument quoted; no shell unless the operator writes `sh -c`).
+ */
+export type EdgeOutput =
+  { kind: 'file'; path: string } | { kind: 'ssh'; host: string; path: string; reload: string[] | null; sudo: boolean };
+
+export interface EdgeConfig {
+  /** The port the proxy sends traffic to on every node (usually a published ingress port). */
+  port: number;
+  label: EdgeLabelFilter | null;
+  format: EdgeFormat;
+  /** The nginx upstream's or HAProxy backend's name (also in the JSON). */
+  name: string;
+  output: EdgeOutput;
+}
+
+export interface EdgeTarget {
+  nodeId: string;
+  hostname: string;
+  address: string;
+  port: number;
+}
+
+export interface EdgeWrite {
+  at: string;
+  targets: number;
+  error?: ContractError;
+}
+
+export interface EdgeState {
+  clusterId: string;
+  /** null: never configured. */
+  config: EdgeConfig | null;
+  /** False after `disable`: the config is kept for the next `configure`, nothing follows the nodes. */
+  enabled: boolean;
+  /** The last write (or failed attempt) since the app started. */
+  lastWrite: EdgeWrite | null;
+}
+
+// ---- Node pools: first-boot scripts for autoscaling groups ----
+
+export interface NodePoolInput {
+  /** Lowercase word; the script marks the engine with `swarmdeck.pool=<name>`. */
+  name: string;
+  role: NodeRole;
+  /** Node labels for the pool's nodes (applied by the app when a node appears). */
+  labels: Record<string, string>;
+}
+
+/** A pool script written to a file; what it was made from is kept as hashes, never the token. */
+export interface PoolScriptInfo {
+  pool: string;
+  role: NodeRole;
+  labels: Record<string, string>;
+  path: string;
+  generatedAt: string;
+  /** The managers (`addr:2377`) the script tries, in order. */
+  managers: string[];
+  /** Empty: the script still fits the swarm. `token`: the join token rotated since; `managers`: the managers changed. */
+  stale: ('token' | 'managers')[];
+}
+
 export interface Contract {
   app: {
     info(): Promise<AppInfo>;
@@ -719,6 +792,24 @@ export interface Contract {
   keychain: {
     status(): Promise<KeychainStatus>;
   };
+  edge: {
+    get(input: { clusterId: string }): Promise<EdgeState>;
+    /** Saves the config and follows the live model; the output is rewritten whenever the rendered text changes. */
+    configure(input: { clusterId: string; config: EdgeConfig }): Promise<EdgeState>;
+    /** The text and targets the saved config gives now; writes nothing. */
+    preview(input: { clusterId: string }): Promise<{ text: string; targets: EdgeTarget[] }>;
+    /** Stops following; the output file is left as it is. */
+    disable(input: { clusterId: string }): Promise<EdgeState>;
+  };
+  pools: {
+    /**
+     * Writes the pool's first-boot (cloud-init user-data) script to a local file readable by the operator only. The
+     * script holds the role's join token, a secret: it goes to the file, never to the renderer.
+     */
+    writeUserData(input: { clusterId: string; pool: NodePoolInput; path: string }): Promise<PoolScriptInfo>;
+    /** The scripts written for the cluster, each checked against the swarm's current token and managers. */
+    status(input: { clusterId: string }): Promise<PoolScriptInfo[]>;
+  };
 }
 
 /** Events pushed from the core to the renderer. */
@@ -747,6 +838,8 @@ export interface ContractEvents {
   'exec:ended': { sessionId: string; error?: ContractError };
   'nodes:removal': NodeRemovalProgress;
   'swarm:rotation': RotationProgress;
+  /** The edge target list was written (or the write failed: `error`). */
+  'edge:written': { clusterId: string; targets: number; at: string; error?: ContractError };
 }
 export type EventName = keyof ContractEvents;
 export const EVENT_NAMES = [
@@ -771,6 +864,7 @@ export const EVENT_NAMES = [
   'exec:ended',
   'nodes:removal',
   'swarm:rotation',
+  'edge:written',
 ] as const satisfies readonly EventName[];
 
 type MethodPaths<C> = {
@@ -852,6 +946,12 @@ export const METHOD_NAMES = [
   'prompts.answerHostKey',
   'prompts.answerSecret',
   'keychain.status',
+  'edge.get',
+  'edge.configure',
+  'edge.preview',
+  'edge.disable',
+  'pools.writeUserData',
+  'pools.status',
 ] as const satisfies readonly MethodName[];
 
 // A compile-time check that METHOD_NAMES lists every method of Contract.
@@ -920,6 +1020,9 @@ export type ErrorCode =
   | 'NODE_NOT_EMPTIED'
   | 'NODE_LEAVE_FAILED'
   | 'OBJECT_IN_USE'
+  | 'EDGE_WRITE_FAILED'
+  | 'EDGE_RELOAD_FAILED'
+  | 'POOL_WRITE_FAILED'
   | 'INTERNAL';
 
 export interface ContractError {

@@ -40,6 +40,8 @@ import {
   removeClusterSchema,
   renameClusterSchema,
   settingsPatchSchema,
+  edgeConfigureSchema,
+  poolWriteSchema,
 } from './api/schemas.js';
 import { ActivityLog } from './activity/activity-log.js';
 import { Adoption } from './clusters/adoption.js';
@@ -70,6 +72,9 @@ import { StackService } from './stacks/stack-service.js';
 import { NodeRemoval } from './swarm/node-removal.js';
 import { ServiceCreator } from './swarm/service-create.js';
 import { SwarmObjects } from './swarm/swarm-objects.js';
+import { EdgeStore } from './edge/edge-store.js';
+import { EdgeTargets } from './edge/edge-service.js';
+import { NodePools } from './pools/pool-service.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -145,6 +150,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const nodeRemoval = new NodeRemoval(clusterLinks, records, planHosts, events, activity, topology);
   const shells = new TaskExec(clusterLinks, records, planHosts, events, activity);
   const adoption = new Adoption(records, planHosts, clusters, activity);
+  const edgeStore = new EdgeStore(options.dataDir);
+  await edgeStore.load();
+  const edge = new EdgeTargets({
+    store: edgeStore,
+    topology,
+    events,
+    activity,
+    profiles: clusters,
+    shell: (alias) => planHosts.get(alias),
+  });
+  edge.resume();
+  const pools = new NodePools(options.dataDir, clusterLinks, activity, { topology, events });
+  await pools.load();
+  pools.resume();
   const setup = new SetupService({
     records,
     planHosts,
@@ -260,6 +279,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       handle: ({ promptId, secret, remember }) => prompts.answer(promptId, { secret, remember }),
     },
     'keychain.status': { schema: noInputSchema, handle: () => probed },
+    'edge.get': { schema: clusterOnlySchema, handle: ({ clusterId }) => edge.get(clusterId) },
+    'edge.configure': { schema: edgeConfigureSchema, handle: ({ clusterId, config }) => edge.configure(clusterId, config) },
+    'edge.preview': { schema: clusterOnlySchema, handle: ({ clusterId }) => edge.preview(clusterId) },
+    'edge.disable': { schema: clusterOnlySchema, handle: ({ clusterId }) => edge.disable(clusterId) },
+    'pools.writeUserData': { schema: poolWriteSchema, handle: ({ clusterId, pool, path }) => pools.writeUserData(clusterId, pool, path) },
+    'pools.status': { schema: clusterOnlySchema, handle: ({ clusterId }) => pools.status(clusterId) },
   };
 
   const dispatch = createDispatcher(routes, {

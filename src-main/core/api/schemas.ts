@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CreateClusterInput, RemoveClusterInput, RenameClusterInput, SettingsPatch } from '../../contract.js';
+import type { CreateClusterInput, EdgeConfig, RemoveClusterInput, RenameClusterInput, SettingsPatch } from '../../contract.js';
 
 // Hostnames per RFC 1123 labels, IPv4, or a bracketed IPv6; an ssh_config alias is a
 // hostname-shaped word too. No spaces, no shell metacharacters: these end up in ssh commands.
@@ -275,3 +275,49 @@ export const swarmObjectCreateSchema = z.strictObject({
   labels: z.record(labelKey, z.string().max(4096)),
 });
 export const swarmObjectRefSchema = z.strictObject({ ...clusterRef, id: dockerId });
+
+// Edge target list. The name lands in nginx/HAProxy syntax: a plain word. Paths are absolute and
+// name a file (no trailing slash); the reload command is an argument list, so nothing in it is
+// read by a shell unless the operator writes `sh -c` themselves.
+// eslint-disable-next-line no-control-regex
+const noControl = /^[^\u0000-\u001f\u007f]*$/;
+const edgeFilePath = (start: RegExp) =>
+  z
+    .string()
+    .max(4096, 'INVALID_VALUE')
+    .regex(start, 'INVALID_VALUE')
+    .regex(noControl, 'INVALID_VALUE')
+    .refine((p) => !/[/\\]$/.test(p), 'INVALID_VALUE');
+const edgeConfigSchema = z.strictObject({
+  port,
+  label: z.strictObject({ key: labelKey, value: z.string().max(4096).nullable() }).nullable(),
+  format: z.enum(['plain', 'nginx', 'haproxy', 'json']),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'NAME_EMPTY')
+    .max(64, 'NAME_TOO_LONG')
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'INVALID_VALUE'),
+  output: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('file'), path: edgeFilePath(/^(?:\/|[A-Za-z]:\\)/) }),
+    z.strictObject({
+      kind: z.literal('ssh'),
+      host: aliasSchema,
+      path: edgeFilePath(/^\//),
+      reload: z.array(z.string().min(1, 'INVALID_VALUE').max(1024).regex(noControl, 'INVALID_VALUE')).min(1).max(32).nullable(),
+      sudo: z.boolean(),
+    }),
+  ]),
+}) satisfies z.ZodType<EdgeConfig>;
+export const edgeConfigureSchema = z.strictObject({ ...clusterRef, config: edgeConfigSchema });
+
+// Node pools: the name becomes an engine label value and a shell word in the script.
+export const poolWriteSchema = z.strictObject({
+  ...clusterRef,
+  pool: z.strictObject({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'INVALID_VALUE'),
+    role: z.enum(['manager', 'worker']),
+    labels: z.record(labelKey, z.string().max(4096)),
+  }),
+  path: edgeFilePath(/^(?:\/|[A-Za-z]:\\)/),
+});

@@ -171,8 +171,8 @@ export const en = {
   errors: {
     INVALID_ARGUMENT: 'Some values were not accepted.',
     UNKNOWN_METHOD: 'This version of Swarmdeck does not know that action.',
-    NOT_FOUND: 'That cluster no longer exists.',
-    CONFLICT: 'A cluster named “{name}” exists already.',
+    NOT_FOUND: 'That no longer exists; it may have been removed meanwhile.',
+    CONFLICT: '“{name}” exists already; choose another name.',
     STORE_WRITE_FAILED: 'Could not save to {path}. Nothing was changed.',
     UNAUTHORIZED: 'Not authorized.',
     HOST_KEY_CHANGED:
@@ -234,6 +234,9 @@ export const en = {
     NODE_NOT_EMPTIED: '{host} still runs {count} tasks after the wait; it was left drained and was not removed.',
     NODE_LEAVE_FAILED: '{host} could not leave the swarm over SSH: {detail} It is drained and still a node.',
     OBJECT_IN_USE: '{name} is used by {services}; remove it from those services first.',
+    EDGE_WRITE_FAILED: 'The edge target list could not be written to {target}: {detail}',
+    EDGE_RELOAD_FAILED: 'The target list was written on {host}, but the reload command {command} failed: {detail}',
+    POOL_WRITE_FAILED: 'The pool script could not be written to {path}: {detail}',
     INTERNAL: 'Something went wrong inside Swarmdeck. The log has the details.',
   },
   issues: {

@@ -174,8 +174,8 @@ export const es: CatalogShape<typeof en> = {
   errors: {
     INVALID_ARGUMENT: 'Algunos valores no se aceptaron.',
     UNKNOWN_METHOD: 'Esta versión de Swarmdeck no conoce esa acción.',
-    NOT_FOUND: 'Ese clúster ya no existe.',
-    CONFLICT: 'Ya existe un clúster llamado «{name}».',
+    NOT_FOUND: 'Eso ya no existe; puede que se haya quitado mientras tanto.',
+    CONFLICT: '«{name}» ya existe; elija otro nombre.',
     STORE_WRITE_FAILED: 'No se pudo guardar en {path}. No se cambió nada.',
     UNAUTHORIZED: 'No autorizado.',
     HOST_KEY_CHANGED:
@@ -238,6 +238,9 @@ export const es: CatalogShape<typeof en> = {
     NODE_NOT_EMPTIED: '{host} aún ejecuta {count} tareas tras la espera; se dejó en drain y no se eliminó.',
     NODE_LEAVE_FAILED: '{host} no pudo salir del swarm por SSH: {detail} Está en drain y sigue siendo un nodo.',
     OBJECT_IN_USE: '{name} lo usan {services}; quítalo primero de esos servicios.',
+    EDGE_WRITE_FAILED: 'No se pudo escribir la lista de destinos del balanceador en {target}: {detail}',
+    EDGE_RELOAD_FAILED: 'La lista de destinos se escribió en {host}, pero el comando de recarga {command} falló: {detail}',
+    POOL_WRITE_FAILED: 'No se pudo escribir el script del grupo de nodos en {path}: {detail}',
     INTERNAL: 'Algo falló dentro de Swarmdeck. El registro tiene los detalles.',
   },
   issues: {
