@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { BootstrapOutcome, Result, SwarmPlan } from '../src-main/contract.js';
-import { createLab, labSupport, type Lab } from '../test/lab/index.js';
+import { createLab, hostInput, type Lab, labSupport } from '../test/lab/index.js';
 import { testCore } from '../test/support/core.js';
 
 async function appBootstrap(lab: Lab, plan: SwarmPlan): Promise<number> {
@@ -28,18 +28,7 @@ async function appBootstrap(lab: Lab, plan: SwarmPlan): Promise<number> {
       if (event === 'setup:finished') finish(payload as BootstrapOutcome);
     });
     for (const h of lab.hosts) {
-      must(
-        await core.dispatch('hosts.save', {
-          alias: h.name,
-          address: h.address,
-          port: h.port,
-          user: h.user,
-          auth: ['key'],
-          identityFile: h.keyPath,
-          jump: [],
-          tags: [],
-        }),
-      );
+      must(await core.dispatch('hosts.save', hostInput(h)));
     }
     const t0 = performance.now();
     const report = must<{ passed: boolean }>(await core.dispatch('setup.preflight', { plan }));

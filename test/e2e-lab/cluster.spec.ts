@@ -1,10 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
-import { LAB_IMAGES, lab, labSupport } from '../lab/index.js';
+import { expect, test } from '@playwright/test';
+import { hostInput, lab, LAB_IMAGES, labSupport } from '../lab/index.js';
 import { callContract } from '../e2e/contract-call.js';
 import { startWebMode, type RunningWebMode } from '../e2e/web-server.js';
+import { trustHostKeysWhileRunning } from './trust-host-keys.js';
 
 // Day two in Chromium, through the web mode, against a real swarm of five lab hosts.
 const support = labSupport();
@@ -43,48 +44,12 @@ test.afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-/** Answers every host-key question the app asks (checked against the lab's own keys) until stopped: failover reaches new hosts. */
-function trustHostKeysWhileRunning(page: Page): () => void {
-  let running = true;
-  const fingerprints = new Set(lab.hosts.map((h) => h.fingerprint));
-  void (async () => {
-    while (running) {
-      const prompt = page.getByRole('dialog', { name: 'Trust this host key?' });
-      if (await prompt.isVisible().catch(() => false)) {
-        const shown =
-          (
-            await prompt
-              .getByTestId('prompt-fingerprint')
-              .textContent()
-              .catch(() => '')
-          )?.trim() ?? '';
-        if (fingerprints.has(shown))
-          await prompt
-            .getByRole('button', { name: 'Trust and connect' })
-            .click()
-            .catch(() => undefined);
-      }
-      await page.waitForTimeout(250).catch(() => (running = false));
-    }
-  })();
-  return () => (running = false);
-}
-
 test('the map, the health panel and the everyday operations on a live swarm', async ({ page }) => {
   await page.goto(web.url);
   const stopTrusting = trustHostKeysWhileRunning(page);
   try {
     for (const h of lab.hosts) {
-      const saved = await callContract(page, 'hosts.save', {
-        alias: h.name,
-        address: h.address,
-        port: h.port,
-        user: h.user,
-        auth: ['key'],
-        identityFile: h.keyPath,
-        jump: [],
-        tags: [],
-      });
+      const saved = await callContract(page, 'hosts.save', hostInput(h));
       expect(saved.ok).toBe(true);
     }
     const adopted = await callContract(page, 'clusters.adopt', { name: 'lab', via: lab.managers[0]!.name, mapping: {} });

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import type { ExecSession } from '../../src-main/contract.js';
-import { LAB_IMAGES, lab, labSupport } from '../lab/index.js';
+import { hostInput, lab, LAB_IMAGES, labSupport } from '../lab/index.js';
 import { callContract } from '../e2e/contract-call.js';
 import { startWebMode, type RunningWebMode } from '../e2e/web-server.js';
+import { trustHostKeysWhileRunning } from './trust-host-keys.js';
 
 // The day-two tools in Chromium, through the web mode, against a real swarm of one manager and two
 // workers: a service's logs from both workers, a shell in a task on a worker, and the activity log.
@@ -48,49 +49,13 @@ test.afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-/** Answers every host-key question the app asks (checked against the lab's own keys) until stopped. */
-function trustHostKeysWhileRunning(page: Page): () => void {
-  let running = true;
-  const fingerprints = new Set(lab.hosts.map((h) => h.fingerprint));
-  void (async () => {
-    while (running) {
-      const prompt = page.getByRole('dialog', { name: 'Trust this host key?' });
-      if (await prompt.isVisible().catch(() => false)) {
-        const shown =
-          (
-            await prompt
-              .getByTestId('prompt-fingerprint')
-              .textContent()
-              .catch(() => '')
-          )?.trim() ?? '';
-        if (fingerprints.has(shown))
-          await prompt
-            .getByRole('button', { name: 'Trust and connect' })
-            .click()
-            .catch(() => undefined);
-      }
-      await page.waitForTimeout(250).catch(() => (running = false));
-    }
-  })();
-  return () => (running = false);
-}
-
 let adopted = false;
 /** Hosts and the cluster profile once (the core keeps them), then the cluster screen with web's details. */
 async function openWeb(page: Page): Promise<Locator> {
   await page.goto(web.url);
   if (!adopted) {
     for (const h of lab.hosts) {
-      const saved = await callContract(page, 'hosts.save', {
-        alias: h.name,
-        address: h.address,
-        port: h.port,
-        user: h.user,
-        auth: ['key'],
-        identityFile: h.keyPath,
-        jump: [],
-        tags: [],
-      });
+      const saved = await callContract(page, 'hosts.save', hostInput(h));
       expect(saved.ok).toBe(true);
     }
     const result = await callContract(page, 'clusters.adopt', { name: 'lab', via: lab.managers[0]!.name, mapping: {} });

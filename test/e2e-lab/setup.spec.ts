@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { lab, labSupport } from '../lab/index.js';
+import { hostInput, lab, labSupport } from '../lab/index.js';
 import { callContract } from '../e2e/contract-call.js';
 import { startWebMode, type RunningWebMode } from '../e2e/web-server.js';
 
@@ -49,16 +49,7 @@ async function trustHostKeys(page: Page, count: number): Promise<void> {
 test('3 managers + 2 workers, an encrypted overlay, dedicated managers: built from the wizard', async ({ page }) => {
   await page.goto(web.url);
   for (const h of lab.hosts) {
-    const saved = await callContract(page, 'hosts.save', {
-      alias: h.name,
-      address: h.address,
-      port: h.port,
-      user: h.user,
-      auth: ['key'],
-      identityFile: h.keyPath,
-      jump: [],
-      tags: [],
-    });
+    const saved = await callContract(page, 'hosts.save', hostInput(h));
     expect(saved.ok).toBe(true);
   }
   await page.reload();

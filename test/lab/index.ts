@@ -15,6 +15,7 @@ export { LAB_IMAGES, ensureHostImage, recipeHash } from './image.js';
 export { labSupport, inCi } from './prereq.js';
 export { downAll, leftovers, storeLeftovers } from './cleanup.js';
 export { listLabs } from './state.js';
+export { hostInput } from './host-input.js';
 
 /** The default lab of this process. */
 export const lab = new Lab();

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ClusterProfile, ContractEvents, HostRecord, Result } from '../../contract.js';
-import { lab } from '../../../test/lab/index.js';
+import { hostInput, lab } from '../../../test/lab/index.js';
 import { describeLab } from '../../../test/lab/suite.js';
 import { testCore } from '../../../test/support/core.js';
 import { makeTempDir } from '../../../test/support/temp-dir.js';
@@ -32,18 +32,7 @@ describeLab('connecting to a cluster profile', () => {
     });
     // The worker first: it must be passed over, not reported as the cluster being down.
     for (const host of [...lab.workers, ...lab.managers]) {
-      ok<HostRecord>(
-        await core.dispatch('hosts.save', {
-          alias: host.name,
-          address: host.address,
-          port: host.port,
-          user: host.user,
-          auth: ['key'],
-          identityFile: host.keyPath,
-          jump: [],
-          tags: [],
-        }),
-      );
+      ok<HostRecord>(await core.dispatch('hosts.save', hostInput(host)));
     }
     cluster = ok(await core.dispatch('clusters.create', { name: 'lab', hosts: [...lab.workers, ...lab.managers].map((h) => h.name) }));
   });

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ContractEvents, EdgeState, Result } from '../../contract.js';
-import { lab } from '../../../test/lab/index.js';
+import { hostInput, lab } from '../../../test/lab/index.js';
 import { describeLab } from '../../../test/lab/suite.js';
 import { testCore } from '../../../test/support/core.js';
 import { makeTempDir } from '../../../test/support/temp-dir.js';
@@ -38,18 +38,7 @@ describeLab('the edge target list', () => {
       if (event === 'edge:written') written.push(payload as ContractEvents['edge:written']);
     });
     for (const h of lab.hosts) {
-      ok(
-        await core.dispatch('hosts.save', {
-          alias: h.name,
-          address: h.address,
-          port: h.port,
-          user: h.user,
-          auth: ['key'],
-          identityFile: h.keyPath,
-          jump: [],
-          tags: [],
-        }),
-      );
+      ok(await core.dispatch('hosts.save', hostInput(h)));
     }
     clusterId = ok<{ id: string }>(await core.dispatch('clusters.adopt', { name: 'lab', via: lab.managers[0]!.name, mapping: {} })).id;
   });

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { PoolScriptInfo, Result } from '../../contract.js';
-import { lab } from '../../../test/lab/index.js';
+import { hostInput, lab } from '../../../test/lab/index.js';
 import { describeLab } from '../../../test/lab/suite.js';
 import { testCore } from '../../../test/support/core.js';
 import { makeTempDir } from '../../../test/support/temp-dir.js';
@@ -31,18 +31,7 @@ describeLab('node pool user-data', () => {
         void core.dispatch('prompts.answerHostKey', { promptId: (payload as { promptId: string }).promptId, accept: true });
     });
     const m = lab.managers[0]!;
-    ok(
-      await core.dispatch('hosts.save', {
-        alias: m.name,
-        address: m.address,
-        port: m.port,
-        user: m.user,
-        auth: ['key'],
-        identityFile: m.keyPath,
-        jump: [],
-        tags: [],
-      }),
-    );
+    ok(await core.dispatch('hosts.save', hostInput(m)));
     clusterId = ok<{ id: string }>(await core.dispatch('clusters.adopt', { name: 'lab', via: m.name, mapping: {} })).id;
   });
   afterAll(async () => {

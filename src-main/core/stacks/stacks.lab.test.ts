@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ActivityEntry, Result, StackCheck, StackDeployResult, StackSummary } from '../../contract.js';
-import { LAB_IMAGES, lab } from '../../../test/lab/index.js';
+import { hostInput, lab, LAB_IMAGES } from '../../../test/lab/index.js';
 import { describeLab } from '../../../test/lab/suite.js';
 import { testCore } from '../../../test/support/core.js';
 import { makeTempDir } from '../../../test/support/temp-dir.js';
@@ -74,18 +74,7 @@ describeLab('compose stacks', () => {
         void core.dispatch('prompts.answerHostKey', { promptId: (payload as { promptId: string }).promptId, accept: true });
     });
     for (const h of lab.hosts) {
-      call(
-        await core.dispatch('hosts.save', {
-          alias: h.name,
-          address: h.address,
-          port: h.port,
-          user: h.user,
-          auth: ['key'],
-          identityFile: h.keyPath,
-          jump: [],
-          tags: [],
-        }),
-      );
+      call(await core.dispatch('hosts.save', hostInput(h)));
     }
     clusterId = call<{ id: string }>(await core.dispatch('clusters.adopt', { name: 'lab', via: manager(), mapping: {} })).id;
   });

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { BootstrapOutcome, ContractEvents, PreflightReport, Result, SwarmPlan } from '../../contract.js';
-import { lab } from '../../../test/lab/index.js';
+import { hostInput, lab } from '../../../test/lab/index.js';
 import { describeLab } from '../../../test/lab/suite.js';
 import { memoryLogger, testCore } from '../../../test/support/core.js';
 import { startPrivateKeyring, type PrivateKeyring } from '../../../test/support/private-keyring.js';
@@ -63,18 +63,7 @@ describeLab('swarm setup through the contract', () => {
       if (event === 'setup:finished') finished.push(payload as BootstrapOutcome);
     });
     for (const host of lab.hosts) {
-      ok(
-        await core.dispatch('hosts.save', {
-          alias: host.name,
-          address: host.address,
-          port: host.port,
-          user: host.user,
-          auth: ['key'],
-          identityFile: host.keyPath,
-          jump: [],
-          tags: [],
-        }),
-      );
+      ok(await core.dispatch('hosts.save', hostInput(host)));
     }
     plan = {
       name: 'lab-prod',

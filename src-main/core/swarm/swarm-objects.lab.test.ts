@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ActivityEntry, Result, ServiceCreateInput, SwarmObjectSummary } from '../../contract.js';
-import { LAB_IMAGES, lab } from '../../../test/lab/index.js';
+import { hostInput, lab, LAB_IMAGES } from '../../../test/lab/index.js';
 import { describeLab } from '../../../test/lab/suite.js';
 import { memoryLogger, testCore } from '../../../test/support/core.js';
 import { makeTempDir } from '../../../test/support/temp-dir.js';
@@ -57,18 +57,7 @@ describeLab('secrets, configs and service create through the contract', () => {
         void core.dispatch('prompts.answerHostKey', { promptId: (payload as { promptId: string }).promptId, accept: true });
     });
     for (const h of lab.hosts) {
-      await ok(
-        core.dispatch('hosts.save', {
-          alias: h.name,
-          address: h.address,
-          port: h.port,
-          user: h.user,
-          auth: ['key'],
-          identityFile: h.keyPath,
-          jump: [],
-          tags: [],
-        }),
-      );
+      await ok(core.dispatch('hosts.save', hostInput(h)));
     }
     clusterId = (await ok<{ id: string }>(core.dispatch('clusters.adopt', { name: 'lab', via: manager(), mapping: {} }))).id;
   });

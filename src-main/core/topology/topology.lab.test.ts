@@ -10,7 +10,7 @@ import type {
   TopologyDiff,
   TopologySnapshot,
 } from '../../contract.js';
-import { LAB_IMAGES, lab } from '../../../test/lab/index.js';
+import { hostInput, lab, LAB_IMAGES } from '../../../test/lab/index.js';
 import { describeLab } from '../../../test/lab/suite.js';
 import { testCore } from '../../../test/support/core.js';
 import { makeTempDir } from '../../../test/support/temp-dir.js';
@@ -58,18 +58,7 @@ describeLab('the live topology and the operations', () => {
   };
   const saveLabHosts = async (target: Core): Promise<void> => {
     for (const h of lab.hosts) {
-      ok(
-        await target.dispatch('hosts.save', {
-          alias: h.name,
-          address: h.address,
-          port: h.port,
-          user: h.user,
-          auth: ['key'],
-          identityFile: h.keyPath,
-          jump: [],
-          tags: [],
-        }),
-      );
+      ok(await target.dispatch('hosts.save', hostInput(h)));
     }
   };
   const service = (name: string) => model.services.find((s) => s.name === name);
