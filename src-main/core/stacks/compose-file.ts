@@ -1,5 +1,6 @@
-import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { ComposeFinding } from '../../contract.js';
+import { lineAt } from '../util/yaml-lines.js';
 
 // Reading a compose file as hostile text: bounded aliasing, one document, duplicate keys refused,
 // and every problem said with its line. Parsed as YAML 1.1 because that is what Docker's own
@@ -76,26 +77,4 @@ function interpolate(
 
 function error(path: string, message: string): ComposeFinding {
   return { severity: 'error', path, code: 'COMPOSE_INVALID', message };
-}
-
-/** The line of the deepest node along the path that the file has (a key's own line for a mapping entry). */
-function lineAt(doc: Document, lines: LineCounter, path: readonly PropertyKey[]): number | null {
-  let node: unknown = doc.contents;
-  let offset = isNode(node) ? node.range?.[0] : undefined;
-  for (const segment of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
-      if (!pair) break;
-      offset = isNode(pair.key) ? pair.key.range?.[0] : offset;
-      node = pair.value;
-    } else if (isSeq(node) && typeof segment === 'number') {
-      const item = node.items[segment];
-      if (!isNode(item)) break;
-      offset = item.range?.[0] ?? offset;
-      node = item;
-    } else {
-      break;
-    }
-  }
-  return offset === undefined ? null : lines.linePos(offset).line;
 }

@@ -1,9 +1,10 @@
-import { Document, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { Document, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { SwarmPlan } from '../../contract.js';
 import { SCHEMA_ISSUE_CODES } from '../../contract.js';
 import { swarmPlanSchema } from '../api/schemas.js';
 import { CoreError } from '../errors.js';
+import { lineAt } from '../util/yaml-lines.js';
 
 // The plan as a YAML file the operator keeps in git next to the rest of their infrastructure.
 // It is read back from wherever the operator got it, so it is treated as hostile input:
@@ -158,29 +159,4 @@ function issueCode(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type') return 'WRONG_TYPE';
   if (issue.code === 'too_big') return 'TOO_MANY';
   return 'INVALID_VALUE';
-}
-
-/**
- * The line of the deepest node along the path that the file has: a key's own line for a
- * mapping entry (where the operator looks for it), the parent's for a missing field.
- */
-function lineAt(doc: Document, lines: LineCounter, path: PropertyKey[]): number | null {
-  let node: unknown = doc.contents;
-  let offset = isNode(node) ? node.range?.[0] : undefined;
-  for (const segment of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
-      if (!pair) break;
-      offset = isNode(pair.key) ? pair.key.range?.[0] : offset;
-      node = pair.value;
-    } else if (isSeq(node) && typeof segment === 'number') {
-      const item = node.items[segment];
-      if (!isNode(item)) break;
-      offset = item.range?.[0] ?? offset;
-      node = item;
-    } else {
-      break;
-    }
-  }
-  return offset === undefined ? null : lines.linePos(offset).line;
 }
