@@ -666,6 +666,8 @@ export interface PoolScriptInfo {
   managers: string[];
   /** Empty: the script still fits the swarm. `token`: the join token rotated since; `managers`: the managers changed. */
   stale: ('token' | 'managers')[];
+  /** The nodes whose engine says they came from this pool: what a scale-in removes (with `nodes.remove`). */
+  nodes: { id: string; hostname: string; role: NodeRole; state: string; availability: string }[];
 }
 
 export interface Contract {

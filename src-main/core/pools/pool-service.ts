@@ -10,9 +10,9 @@ import { swarmApi } from '../swarm/swarm-api.js';
 import type { SwarmNode } from '../swarm/swarm-api.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import type { EventBus } from '../events.js';
-import { PoolLabeler } from './pool-labeler.js';
+import { PoolLabeler, type PoolNode } from './pool-labeler.js';
 import type { TopologyService } from '../topology/topology-service.js';
-import { generateUserData, staleReasons, stampOf } from './user-data.js';
+import { generateUserData, POOL_LABEL_KEY, staleReasons, stampOf } from './user-data.js';
 
 export const POOLS_FILE_NAME = 'pools.json';
 
@@ -36,6 +36,7 @@ const fileSchema = z.object({
 export interface JoinFacts {
   tokens: { worker: string; manager: string };
   managers: string[];
+  nodes: PoolNode[];
 }
 
 /** Reachable managers' `addr:2377`, the leader first: the likeliest to answer a join. */
@@ -140,7 +141,7 @@ export class NodePools {
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([name, record]) => {
         const token = record.role === 'manager' ? facts.tokens.manager : facts.tokens.worker;
-        return info(name, record, staleReasons(record, { token, managers: facts.managers }));
+        return { ...info(name, record, staleReasons(record, { token, managers: facts.managers })), nodes: poolNodes(name, facts.nodes) };
       });
   }
 
@@ -148,11 +149,11 @@ export class NodePools {
     const { link } = await this.clusters.linkOf(clusterId);
     const [swarm, nodes] = await link.request(
       'read',
-      async (d) => [await swarmApi.inspect(d), (await d.listNodes()) as unknown as SwarmNode[]] as const,
+      async (d) => [await swarmApi.inspect(d), (await d.listNodes()) as unknown as PoolNode[]] as const,
     );
     const managers = managerAddresses(nodes);
     if (managers.length === 0) throw new CoreError('NO_MANAGER_REACHABLE', 'No reachable manager to write into the script');
-    return { tokens: { worker: swarm.JoinTokens.Worker, manager: swarm.JoinTokens.Manager }, managers };
+    return { tokens: { worker: swarm.JoinTokens.Worker, manager: swarm.JoinTokens.Manager }, managers, nodes };
   }
 
   private save(clusterId: string, pool: string, record: PoolRecord): Promise<void> {
@@ -169,7 +170,21 @@ export class NodePools {
   }
 }
 
-function info(pool: string, record: PoolRecord, stale: PoolScriptInfo['stale']): PoolScriptInfo {
+function info(pool: string, record: PoolRecord, stale: PoolScriptInfo['stale'], nodes: PoolScriptInfo['nodes'] = []): PoolScriptInfo {
   const { role, labels, path, generatedAt, managers } = record;
-  return { pool, role, labels, path, generatedAt, managers, stale };
+  return { pool, role, labels, path, generatedAt, managers, stale, nodes };
+}
+
+/** The pool's nodes as its engines report them (the marker the script writes), by hostname. */
+function poolNodes(pool: string, nodes: readonly PoolNode[]): PoolScriptInfo['nodes'] {
+  return nodes
+    .filter((n) => n.Description?.Engine?.Labels?.[POOL_LABEL_KEY] === pool)
+    .map((n) => ({
+      id: n.ID,
+      hostname: n.Description?.Hostname ?? n.ID,
+      role: n.Spec.Role === 'manager' ? ('manager' as const) : ('worker' as const),
+      state: n.Status?.State ?? 'unknown',
+      availability: n.Spec.Availability ?? 'active',
+    }))
+    .sort((a, b) => a.hostname.localeCompare(b.hostname));
 }

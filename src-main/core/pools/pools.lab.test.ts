@@ -98,4 +98,19 @@ describeLab('node pool user-data', () => {
     await lab.swarm.docker(lab.managers[0]!.name, ['swarm', 'join-token', '--rotate', '-q', 'worker']);
     expect(await status()).toEqual({ managers: ['managers'], workers: ['token', 'managers'] });
   });
+
+  it('scales the worker pool in: its node is removed safely, and the pool lists none', async () => {
+    const fresh = lab.workers[0]!;
+    const pool = async (name: string) =>
+      ok<PoolScriptInfo[]>(await core.dispatch('pools.status', { clusterId })).find((p) => p.pool === name)!;
+    const before = await pool('workers');
+    expect(before.nodes).toMatchObject([{ hostname: fresh.name, role: 'worker', state: 'ready', availability: 'active' }]);
+    expect((await pool('managers')).nodes.map((n) => n.hostname)).toEqual([lab.workers[1]!.name]);
+    // The node must be in Hosts to be told to leave over SSH.
+    ok(await core.dispatch('hosts.save', hostInput(fresh)));
+    ok(await core.dispatch('nodes.remove', { clusterId, nodeId: before.nodes[0]!.id, override: false }));
+    expect((await pool('workers')).nodes).toEqual([]);
+    const state = (await lab.swarm.docker(fresh.name, ['info', '--format', '{{.Swarm.LocalNodeState}}'])).stdout.trim();
+    expect(state).toBe('inactive');
+  });
 });
