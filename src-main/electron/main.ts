@@ -37,11 +37,17 @@ async function start(): Promise<void> {
     openExternal: (url) => shell.openExternal(url),
     appUrl,
   });
-  registerIpcAdapter(ipcMain, core, () => mainWindow, appUrl);
+  const ipc = registerIpcAdapter(ipcMain, core, () => mainWindow, appUrl);
 
   const open = (): void => {
     mainWindow = createMainWindow(preloadPathFrom(here), join(app.getAppPath(), 'resources', 'icon.png'));
-    mainWindow.on('closed', () => (mainWindow = null));
+    mainWindow.webContents.on('did-start-navigation', (details) => {
+      if (details.isMainFrame && !details.isSameDocument) void ipc.releaseClient();
+    });
+    mainWindow.on('closed', () => {
+      mainWindow = null;
+      void ipc.releaseClient();
+    });
     void mainWindow.loadURL(appUrl.entry);
   };
   open();
