@@ -799,7 +799,7 @@ export interface Contract {
     /** Saves the config and follows the live model; the output is rewritten whenever the rendered text changes. */
     configure(input: { clusterId: string; config: EdgeConfig }): Promise<EdgeState>;
     /** The text and targets the saved config gives now; writes nothing. */
-    preview(input: { clusterId: string }): Promise<{ text: string; targets: EdgeTarget[] }>;
+    preview(input: { clusterId: string; config?: EdgeConfig }): Promise<{ text: string; targets: EdgeTarget[] }>;
     /** Stops following; the output file is left as it is. */
     disable(input: { clusterId: string }): Promise<EdgeState>;
   };

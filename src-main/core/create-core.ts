@@ -41,6 +41,7 @@ import {
   renameClusterSchema,
   settingsPatchSchema,
   edgeConfigureSchema,
+  edgePreviewSchema,
   poolWriteSchema,
 } from './api/schemas.js';
 import { ActivityLog } from './activity/activity-log.js';
@@ -281,7 +282,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'keychain.status': { schema: noInputSchema, handle: () => probed },
     'edge.get': { schema: clusterOnlySchema, handle: ({ clusterId }) => edge.get(clusterId) },
     'edge.configure': { schema: edgeConfigureSchema, handle: ({ clusterId, config }) => edge.configure(clusterId, config) },
-    'edge.preview': { schema: clusterOnlySchema, handle: ({ clusterId }) => edge.preview(clusterId) },
+    'edge.preview': { schema: edgePreviewSchema, handle: ({ clusterId, config }) => edge.preview(clusterId, config) },
     'edge.disable': { schema: clusterOnlySchema, handle: ({ clusterId }) => edge.disable(clusterId) },
     'pools.writeUserData': { schema: poolWriteSchema, handle: ({ clusterId, pool, path }) => pools.writeUserData(clusterId, pool, path) },
     'pools.status': { schema: clusterOnlySchema, handle: ({ clusterId }) => pools.status(clusterId) },

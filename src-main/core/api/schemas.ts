@@ -310,6 +310,8 @@ const edgeConfigSchema = z.strictObject({
   ]),
 }) satisfies z.ZodType<EdgeConfig>;
 export const edgeConfigureSchema = z.strictObject({ ...clusterRef, config: edgeConfigSchema });
+/** Without a config: the saved one; with one: what it would give, nothing saved. */
+export const edgePreviewSchema = z.strictObject({ ...clusterRef, config: edgeConfigSchema.optional() });
 
 // Node pools: the name becomes an engine label value and a shell word in the script.
 export const poolWriteSchema = z.strictObject({

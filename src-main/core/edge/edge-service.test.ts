@@ -171,6 +171,16 @@ describe('EdgeTargets', () => {
     expect(preview.targets.map((t) => t.hostname)).toEqual(['m1']);
     expect(preview.text).toContain('upstream web {\n    server 10.0.0.1:80;\n}');
     expect(topology.watchers).toBe(0);
+    // An unsaved form: what it would give, and the saved config left as it was.
+    const unsaved = await edge.preview(CLUSTER, { ...fileConfig(path), format: 'plain', label: null, port: 9000 });
+    expect(unsaved.text.startsWith('10.0.0.1:9000\n')).toBe(true);
+    expect(
+      unsaved.text
+        .trim()
+        .split('\n')
+        .every((line) => line.endsWith(':9000')),
+    ).toBe(true);
+    expect((await edge.get(CLUSTER)).config).toMatchObject({ format: 'nginx' });
   });
 
   it('reports a failed local write with EDGE_WRITE_FAILED and records it', async () => {

@@ -67,9 +67,10 @@ export class EdgeTargets {
     return this.get(clusterId);
   }
 
-  async preview(clusterId: string): Promise<{ text: string; targets: EdgeTarget[] }> {
-    const entry = this.deps.store.get(clusterId);
-    if (!entry) throw new CoreError('NOT_FOUND', `No edge config for cluster ${clusterId}`, { params: { id: clusterId } });
+  /** What a config gives now: the one given (an unsaved form), else the saved one. Writes nothing. */
+  async preview(clusterId: string, unsaved?: EdgeConfig): Promise<{ text: string; targets: EdgeTarget[] }> {
+    const config = unsaved ?? this.deps.store.get(clusterId)?.config;
+    if (!config) throw new CoreError('NOT_FOUND', `No edge config for cluster ${clusterId}`, { params: { id: clusterId } });
     const follower = this.followers.get(clusterId);
     let nodes = follower?.currentNodes();
     if (!nodes) {
@@ -78,8 +79,8 @@ export class EdgeTargets {
       void this.deps.topology.unwatch(clusterId);
       nodes = snapshot.nodes;
     }
-    const targets = selectTargets(nodes, entry.config);
-    return { text: renderTargets(targets, entry.config.format, entry.config.name), targets };
+    const targets = selectTargets(nodes, config);
+    return { text: renderTargets(targets, config.format, config.name), targets };
   }
 
   /** Stops following every cluster (tests, shutdown). */

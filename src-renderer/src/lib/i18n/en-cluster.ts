@@ -16,7 +16,14 @@ export const enCluster = {
     stale: 'The map is not live: {error} It shows the swarm as last read and follows again as soon as a manager answers.',
     staleNoReason: 'The map is not live. It shows the swarm as last read and follows again as soon as a manager answers.',
     rereading: 'Reading the swarm again…',
-    tabs: { label: 'Cluster views', map: 'Map', stacks: 'Stacks', objects: 'Secrets & configs', activity: 'Activity' },
+    tabs: {
+      label: 'Cluster views',
+      map: 'Map',
+      stacks: 'Stacks',
+      objects: 'Secrets & configs',
+      edge: 'Edge & pools',
+      activity: 'Activity',
+    },
     removeNode: {
       title: 'Remove {host} from the swarm?',
       body: 'Swarmdeck drains {host} and waits until its {count} running tasks run on other nodes, has {host} leave the swarm over its SSH link, then removes it from the node list. Its containers stop; to use it again it must join again.',

@@ -4,6 +4,7 @@ import { enSetup } from './en-setup.js';
 import { enObjects } from './en-objects.js';
 import { enStacks } from './en-stacks.js';
 import { enTools } from './en-tools.js';
+import { enEdge } from './en-edge.js';
 
 // The source catalog: its keys and `{placeholders}` are the types every other locale must match.
 export const en = {
@@ -268,6 +269,7 @@ export const en = {
   ...enStacks,
   ...enObjects,
   ...enTools,
+  ...enEdge,
 } as const;
 
 // Every error code the core can send has words (a compile error otherwise).

@@ -20,7 +20,14 @@ export const esCluster: CatalogShape<typeof enCluster> = {
     staleNoReason:
       'El mapa no está en vivo. Muestra el swarm como se leyó por última vez y vuelve a seguirlo en cuanto responda un manager.',
     rereading: 'Leyendo el swarm de nuevo…',
-    tabs: { label: 'Vistas del clúster', map: 'Mapa', stacks: 'Stacks', objects: 'Secrets y configs', activity: 'Actividad' },
+    tabs: {
+      label: 'Vistas del clúster',
+      map: 'Mapa',
+      stacks: 'Stacks',
+      objects: 'Secrets y configs',
+      edge: 'Edge y pools',
+      activity: 'Actividad',
+    },
     removeNode: {
       title: '¿Quitar {host} del swarm?',
       body: 'Swarmdeck hace drain de {host} y espera a que sus {count} tareas en ejecución corran en otros nodos, hace que {host} salga del swarm por su enlace SSH y luego lo quita de la lista de nodos. Sus contenedores se detienen; para usarlo de nuevo debe volver a unirse.',

@@ -4,6 +4,7 @@ import { esSetup } from './es-setup.js';
 import { esObjects } from './es-objects.js';
 import { esStacks } from './es-stacks.js';
 import { esTools } from './es-tools.js';
+import { esEdge } from './es-edge.js';
 import type { CatalogShape } from './types.js';
 
 // Español neutro (latinoamericano, sin voseo). Los términos de Docker quedan
@@ -272,4 +273,5 @@ export const es: CatalogShape<typeof en> = {
   ...esStacks,
   ...esObjects,
   ...esTools,
+  ...esEdge,
 };
