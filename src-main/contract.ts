@@ -414,7 +414,10 @@ export type HealthWarningCode =
   | 'NODES_DOWN'
   | 'ENGINE_SKEW'
   | 'TOKENS_NOT_ROTATED'
-  | 'AUTOLOCK_OFF';
+  | 'AUTOLOCK_OFF'
+  | 'BACKUP_MISSING'
+  | 'BACKUP_STALE'
+  | 'REGISTRY_INSECURE';
 
 export interface HealthWarning {
   code: HealthWarningCode;
@@ -670,6 +673,173 @@ export interface PoolScriptInfo {
   nodes: { id: string; hostname: string; role: NodeRole; state: string; availability: string }[];
 }
 
+// ---- Backups of the swarm state (the raft data of a manager), and restore ----
+
+/** `keychain`: a random 256-bit key per cluster kept in the keychain; `passphrase`: typed at each backup and restore. */
+export type BackupEncryption = 'keychain' | 'passphrase';
+
+export interface BackupSchedule {
+  /** Hours between routine backups while the app runs; null: by hand only. Routine backups use the keychain key. */
+  everyHours: number | null;
+  /** Archives kept per cluster; older ones are deleted after a backup succeeds. */
+  keep: number;
+}
+
+/** A manager as the backup and restore steps name it: its node, and the Hosts alias the app reaches it through. */
+export interface BackupNodeRef {
+  id: string;
+  hostname: string;
+  host: string;
+}
+
+/** One archive on this workstation, with its manifest (kept beside it, never holding a secret). */
+export interface BackupRecord {
+  id: string;
+  clusterId: string;
+  /** The encrypted archive's path. */
+  file: string;
+  createdAt: string;
+  /** Docker's cluster ID of the swarm. */
+  swarmId: string;
+  node: BackupNodeRef;
+  dockerVersion: string;
+  /** Size of the encrypted file. */
+  bytes: number;
+  /** SHA-256 of the plain tar of /var/lib/docker/swarm, checked on restore. */
+  sha256: string;
+  encryption: BackupEncryption;
+  durationMs: number;
+  /** Managers the swarm had: a restore re-adds managers up to this count. */
+  managers: number;
+  autolock: boolean;
+}
+
+export type BackupWarning = 'SINGLE_MANAGER' | 'UNLOCK_KEY_MISSING';
+
+/** Which manager a backup would stop now, or why none may be stopped. */
+export interface BackupCheck {
+  node: BackupNodeRef | null;
+  /** Set when the backup is refused (quorum, only the leader left, the node not in Hosts). */
+  refused: ContractError | null;
+  warnings: BackupWarning[];
+  autolock: boolean;
+}
+
+export interface BackupState {
+  clusterId: string;
+  schedule: BackupSchedule;
+  /** Newest first. */
+  backups: BackupRecord[];
+  running: boolean;
+  /** When the next routine backup is due; null without a schedule. */
+  nextAt: string | null;
+  /** The last routine or manual backup that failed, until one succeeds. */
+  lastFailure: { at: string; error: ContractError } | null;
+}
+
+export type BackupStep = 'check' | 'unlock-key' | 'stop' | 'archive' | 'start' | 'unlock' | 'reachable' | 'encrypt' | 'retention';
+
+export interface BackupProgress {
+  clusterId: string;
+  step: BackupStep;
+  state: 'running' | 'done' | 'failed' | 'skipped';
+  detail?: string;
+  error?: ContractError;
+}
+
+export type RestoreStep =
+  'open' | 'stop' | 'replace' | 'start' | 'unlock' | 'force-new-cluster' | 'services' | 'rotate-unlock-key' | 'add-managers';
+
+/** What a restore onto a host would destroy and do, read from the host now; changes nothing. */
+export interface RestoreCheck {
+  backup: BackupRecord;
+  host: string;
+  /** The host's Docker engine as it is: in a swarm (which, as what) or not; its swarm state and containers are lost. */
+  current: { swarmId: string | null; nodeId: string | null; role: NodeRole | null; containers: number; swarmDirBytes: number | null };
+  steps: RestoreStep[];
+  /** Hosts (aliases) that can join as the re-added managers: reachable, Docker running, not in another swarm. */
+  candidates: string[];
+}
+
+export interface RestoreProgress {
+  backupId: string;
+  step: RestoreStep;
+  state: 'running' | 'done' | 'failed' | 'skipped';
+  detail?: string;
+  error?: ContractError;
+}
+
+export interface RestoreOutcome {
+  /** The cluster profile now pointing at the restored swarm. */
+  clusterId: string;
+  services: number;
+  managers: string[];
+}
+
+// ---- Private registry ----
+
+/** `tls`: a CA and server certificate made by the app (recommended); `insecure`: plain HTTP inside a private network. */
+export type RegistryMode = 'tls' | 'insecure';
+
+export interface RegistryConfig {
+  /** The node the single replica is pinned to (its storage, a named volume, lives there). */
+  nodeId: string;
+  port: number;
+  publish: 'host' | 'ingress';
+  image: string;
+  mode: RegistryMode;
+  /** The address every node pulls from (an IP or name of the registry's node): `<address>:<port>/repo`. */
+  address: string;
+  /** TLS only: basic auth (htpasswd, bcrypt); the password is in the keychain. */
+  username: string | null;
+  /** Insecure only: the operator accepted that anyone on the path can read and alter images. */
+  acknowledgeInsecure: boolean;
+  /** An overlay network of the cluster to attach the service to; null: none. */
+  network: string | null;
+}
+
+export type RegistryStep =
+  'check' | 'certificates' | 'secrets' | 'ca-copy' | 'daemon-json' | 'restart' | 'service' | 'verify-push' | 'verify-pull' | 'verify-run';
+
+export interface RegistryPlanStep {
+  step: RegistryStep;
+  /** The host (alias) or node it touches; null for the swarm. */
+  target: string | null;
+}
+
+/** What a deploy would do, in order (the rolling restart's order included); nothing runs. */
+export interface RegistryPlan {
+  endpoint: string;
+  steps: RegistryPlanStep[];
+  refused: ContractError | null;
+}
+
+export interface RegistryProgress {
+  clusterId: string;
+  step: RegistryStep;
+  target: string | null;
+  state: 'running' | 'done' | 'failed' | 'skipped';
+  detail?: string;
+  error?: ContractError;
+}
+
+export interface RegistryStatus {
+  clusterId: string;
+  /** null: no registry deployed by the app. */
+  config: RegistryConfig | null;
+  /** `<address>:<port>`. */
+  endpoint: string | null;
+  service: { id: string; running: number; desired: number; node: string | null } | null;
+  /** Repositories and their tags, from the registry's own API; null with `catalogError` when it does not answer. */
+  catalog: { repository: string; tags: string[] }[] | null;
+  catalogError: ContractError | null;
+  verifiedAt: string | null;
+  /** TLS: when the server certificate expires. */
+  certificateExpires: string | null;
+  /** The command that frees the space of deleted images (run on the registry's node; the registry is read-only meanwhile). */
+  garbageCollect: string | null;
+}
+
 export interface Contract {
   app: {
     info(): Promise<AppInfo>;
@@ -803,6 +973,49 @@ export interface Contract {
     /** Stops following; the output file is left as it is. */
     disable(input: { clusterId: string }): Promise<EdgeState>;
   };
+  backups: {
+    get(input: { clusterId: string }): Promise<BackupState>;
+    /** Which manager a backup would stop, or why it is refused; changes nothing. */
+    check(input: { clusterId: string; nodeId?: string }): Promise<BackupCheck>;
+    /**
+     * Stops Docker on a manager whose stop keeps quorum (never the leader), archives /var/lib/docker/swarm over SSH,
+     * starts and unlocks it, waits until it is Reachable, and encrypts the archive here. Progress as `backups:progress`.
+     * The passphrase (encryption `passphrase`) travels once to the core and is never stored.
+     */
+    run(input: {
+      clusterId: string;
+      nodeId?: string;
+      acknowledgeSingleManager: boolean;
+      encryption: BackupEncryption;
+      passphrase?: string;
+    }): Promise<BackupRecord>;
+    configure(input: { clusterId: string; schedule: BackupSchedule }): Promise<BackupState>;
+    /** Deletes the archive and its manifest from this workstation. */
+    remove(input: { clusterId: string; backupId: string }): Promise<void>;
+  };
+  restore: {
+    /** Opens the archive (passphrase, checksum) and reads what the host has now; changes nothing. */
+    check(input: { clusterId: string; backupId: string; host: string; passphrase?: string }): Promise<RestoreCheck>;
+    /**
+     * Replaces the host's swarm state with the backup, `swarm init --force-new-cluster`, checks that the services are
+     * back, rotates the unlock key, then joins `managers` as managers. `confirm` must be the host's alias, as typed.
+     */
+    run(input: {
+      clusterId: string;
+      backupId: string;
+      host: string;
+      passphrase?: string;
+      managers: string[];
+      confirm: string;
+    }): Promise<RestoreOutcome>;
+  };
+  registry: {
+    status(input: { clusterId: string }): Promise<RegistryStatus>;
+    /** The steps a deploy would run now, or why it is refused; changes nothing. */
+    plan(input: { clusterId: string; config: RegistryConfig }): Promise<RegistryPlan>;
+    /** Runs the plan; progress as `registry:step`; ends with a push, a pull on another node and a service run. */
+    deploy(input: { clusterId: string; config: RegistryConfig; password?: string }): Promise<RegistryStatus>;
+  };
   pools: {
     /**
      * Writes the pool's first-boot (cloud-init user-data) script to a local file readable by the operator only. The
@@ -842,6 +1055,11 @@ export interface ContractEvents {
   'swarm:rotation': RotationProgress;
   /** The edge target list was written (or the write failed: `error`). */
   'edge:written': { clusterId: string; targets: number; at: string; error?: ContractError };
+  'backups:progress': BackupProgress;
+  /** The backup list or schedule changed (a routine backup ran, one was removed). */
+  'backups:changed': BackupState;
+  'restore:step': RestoreProgress;
+  'registry:step': RegistryProgress;
 }
 export type EventName = keyof ContractEvents;
 export const EVENT_NAMES = [
@@ -867,6 +1085,10 @@ export const EVENT_NAMES = [
   'nodes:removal',
   'swarm:rotation',
   'edge:written',
+  'backups:progress',
+  'backups:changed',
+  'restore:step',
+  'registry:step',
 ] as const satisfies readonly EventName[];
 
 type MethodPaths<C> = {
@@ -954,6 +1176,16 @@ export const METHOD_NAMES = [
   'edge.disable',
   'pools.writeUserData',
   'pools.status',
+  'backups.get',
+  'backups.check',
+  'backups.run',
+  'backups.configure',
+  'backups.remove',
+  'restore.check',
+  'restore.run',
+  'registry.status',
+  'registry.plan',
+  'registry.deploy',
 ] as const satisfies readonly MethodName[];
 
 // A compile-time check that METHOD_NAMES lists every method of Contract.
@@ -1025,6 +1257,16 @@ export type ErrorCode =
   | 'EDGE_WRITE_FAILED'
   | 'EDGE_RELOAD_FAILED'
   | 'POOL_WRITE_FAILED'
+  | 'BACKUP_REFUSED'
+  | 'BACKUP_FAILED'
+  | 'BACKUP_UNREADABLE'
+  | 'BACKUP_KEY_MISSING'
+  | 'RESTORE_NOT_CONFIRMED'
+  | 'RESTORE_FAILED'
+  | 'REGISTRY_REFUSED'
+  | 'REGISTRY_FAILED'
+  | 'DAEMON_NOT_BACK'
+  | 'REGISTRY_VERIFY_FAILED'
   | 'INTERNAL';
 
 export interface ContractError {

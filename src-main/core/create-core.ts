@@ -43,6 +43,14 @@ import {
   edgeConfigureSchema,
   edgePreviewSchema,
   poolWriteSchema,
+  backupCheckSchema,
+  backupRunSchema,
+  backupConfigureSchema,
+  backupRefSchema,
+  restoreCheckSchema,
+  restoreRunSchema,
+  registryPlanSchema,
+  registryDeploySchema,
 } from './api/schemas.js';
 import { ActivityLog } from './activity/activity-log.js';
 import { Adoption } from './clusters/adoption.js';
@@ -76,6 +84,10 @@ import { SwarmObjects } from './swarm/swarm-objects.js';
 import { EdgeStore } from './edge/edge-store.js';
 import { EdgeTargets } from './edge/edge-service.js';
 import { NodePools } from './pools/pool-service.js';
+import type { ProductionDeps } from './production-deps.js';
+import { SwarmBackups } from './backup/backup-service.js';
+import { SwarmRestore } from './backup/restore-service.js';
+import { PrivateRegistry } from './registry/registry-service.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -165,6 +177,27 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const pools = new NodePools(options.dataDir, clusterLinks, activity, { topology, events });
   await pools.load();
   pools.resume();
+  const production: ProductionDeps = {
+    dataDir: options.dataDir,
+    clusters: clusterLinks,
+    profiles: clusters,
+    records,
+    planHosts,
+    vault,
+    keychain: () => keychainStatus,
+    prompts,
+    unlocker,
+    activity,
+    events,
+    topology,
+    logger: options.logger,
+  };
+  const backups = new SwarmBackups(production);
+  await backups.load();
+  backups.resume();
+  const restore = new SwarmRestore(production, backups);
+  const registry = new PrivateRegistry(production);
+  await registry.load();
   const setup = new SetupService({
     records,
     planHosts,
@@ -286,6 +319,19 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'edge.disable': { schema: clusterOnlySchema, handle: ({ clusterId }) => edge.disable(clusterId) },
     'pools.writeUserData': { schema: poolWriteSchema, handle: ({ clusterId, pool, path }) => pools.writeUserData(clusterId, pool, path) },
     'pools.status': { schema: clusterOnlySchema, handle: ({ clusterId }) => pools.status(clusterId) },
+    'backups.get': { schema: clusterOnlySchema, handle: ({ clusterId }) => backups.get(clusterId) },
+    'backups.check': { schema: backupCheckSchema, handle: ({ clusterId, nodeId }) => backups.check(clusterId, nodeId) },
+    'backups.run': { schema: backupRunSchema, handle: ({ clusterId, ...options }) => backups.run(clusterId, options) },
+    'backups.configure': { schema: backupConfigureSchema, handle: ({ clusterId, schedule }) => backups.configure(clusterId, schedule) },
+    'backups.remove': { schema: backupRefSchema, handle: ({ clusterId, backupId }) => backups.remove(clusterId, backupId) },
+    'restore.check': { schema: restoreCheckSchema, handle: (input) => restore.check(input) },
+    'restore.run': { schema: restoreRunSchema, handle: (input) => restore.run(input) },
+    'registry.status': { schema: clusterOnlySchema, handle: ({ clusterId }) => registry.status(clusterId) },
+    'registry.plan': { schema: registryPlanSchema, handle: ({ clusterId, config }) => registry.plan(clusterId, config) },
+    'registry.deploy': {
+      schema: registryDeploySchema,
+      handle: ({ clusterId, config, password }) => registry.deploy(clusterId, config, password),
+    },
   };
 
   const dispatch = createDispatcher(routes, {

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import type { CreateClusterInput, EdgeConfig, RemoveClusterInput, RenameClusterInput, SettingsPatch } from '../../contract.js';
+import type {
+  CreateClusterInput,
+  EdgeConfig,
+  RegistryConfig,
+  RemoveClusterInput,
+  RenameClusterInput,
+  SettingsPatch,
+} from '../../contract.js';
 
 // Hostnames per RFC 1123 labels, IPv4, or a bracketed IPv6; an ssh_config alias is a
 // hostname-shaped word too. No spaces, no shell metacharacters: these end up in ssh commands.
@@ -322,4 +329,63 @@ export const poolWriteSchema = z.strictObject({
     labels: z.record(labelKey, z.string().max(4096)),
   }),
   path: edgeFilePath(/^(?:\/|[A-Za-z]:\\)/),
+});
+
+// Backups. The passphrase is a secret: bounded, never echoed in an issue message.
+const backupId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'ID_INVALID');
+const passphrase = z.string().min(8, 'INVALID_VALUE').max(1024, 'INVALID_VALUE');
+export const backupCheckSchema = z.strictObject({ ...clusterRef, nodeId: dockerId.optional() });
+export const backupRunSchema = z.strictObject({
+  ...clusterRef,
+  nodeId: dockerId.optional(),
+  acknowledgeSingleManager: z.boolean(),
+  encryption: z.enum(['keychain', 'passphrase']),
+  passphrase: passphrase.optional(),
+});
+export const backupConfigureSchema = z.strictObject({
+  ...clusterRef,
+  schedule: z.strictObject({
+    everyHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .nullable(),
+    keep: z.number().int().min(1).max(1000),
+  }),
+});
+export const backupRefSchema = z.strictObject({ ...clusterRef, backupId });
+export const restoreCheckSchema = z.strictObject({ ...clusterRef, backupId, host: aliasSchema, passphrase: passphrase.optional() });
+export const restoreRunSchema = z.strictObject({
+  ...clusterRef,
+  backupId,
+  host: aliasSchema,
+  passphrase: passphrase.optional(),
+  managers: z.array(aliasSchema).max(6),
+  confirm: z.string().max(64),
+});
+
+// Private registry: the address and image end up in daemon.json, certificate SANs and a service spec.
+export const registryConfigSchema = z.strictObject({
+  nodeId: dockerId,
+  port: portSchema,
+  publish: z.enum(['host', 'ingress']),
+  image: imageRef,
+  mode: z.enum(['tls', 'insecure']),
+  address: addressSchema,
+  username: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'USER_INVALID')
+    .nullable(),
+  acknowledgeInsecure: z.boolean(),
+  network: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'INVALID_VALUE')
+    .nullable(),
+}) satisfies z.ZodType<RegistryConfig>;
+export const registryPlanSchema = z.strictObject({ ...clusterRef, config: registryConfigSchema });
+export const registryDeploySchema = z.strictObject({
+  ...clusterRef,
+  config: registryConfigSchema,
+  password: z.string().min(8, 'INVALID_VALUE').max(1024, 'INVALID_VALUE').optional(),
 });

@@ -76,6 +76,25 @@ const words = {
     fixPlain:
       'Turn it on with docker swarm update --autolock=true and keep the unlock key somewhere safe: a manager asks for it after every restart.',
   },
+  BACKUP_MISSING: {
+    reason: 'No backup of the swarm state has been taken from this workstation.',
+    reasonPlain: 'No backup of the swarm state has been taken from this workstation.',
+    fix: 'Take one in the Backups tab, and set a schedule: losing a majority of managers without one means rebuilding the swarm by hand.',
+    fixPlain:
+      'Take one in the Backups tab, and set a schedule: losing a majority of managers without one means rebuilding the swarm by hand.',
+  },
+  BACKUP_STALE: {
+    reason: 'The last backup is {hours} hours old; the schedule asks for one every {every} hours.',
+    reasonPlain: 'The last backup is older than the schedule allows.',
+    fix: 'Take a backup now in the Backups tab; if routine backups fail, the tab says why.',
+    fixPlain: 'Take a backup now in the Backups tab; if routine backups fail, the tab says why.',
+  },
+  REGISTRY_INSECURE: {
+    reason: 'The private registry {endpoint} serves images over plain HTTP: anyone on the network path can read or alter them.',
+    reasonPlain: 'The private registry serves images over plain HTTP: anyone on the network path can read or alter them.',
+    fix: 'Keep it on a private network you control, or deploy it again in TLS mode.',
+    fixPlain: 'Keep it on a private network you control, or deploy it again in TLS mode.',
+  },
 } as const satisfies Record<HealthWarningCode, WarningWords>;
 
 export const enClusterWarnings = {

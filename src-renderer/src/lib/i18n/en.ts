@@ -238,6 +238,17 @@ export const en = {
     EDGE_WRITE_FAILED: 'The edge target list could not be written to {target}: {detail}',
     EDGE_RELOAD_FAILED: 'The target list was written on {host}, but the reload command {command} failed: {detail}',
     POOL_WRITE_FAILED: 'The pool script could not be written to {path}: {detail}',
+    BACKUP_REFUSED: 'No backup was taken: {reason}',
+    BACKUP_FAILED: 'The backup stopped at “{step}” on {host}: {detail}',
+    BACKUP_UNREADABLE: 'The backup {file} cannot be opened: {detail}',
+    BACKUP_KEY_MISSING: 'The backup key of this cluster is not in the keychain: {detail}',
+    RESTORE_NOT_CONFIRMED: 'Type the host name {host} exactly to confirm what the restore destroys.',
+    RESTORE_FAILED: 'The restore stopped at “{step}” on {host}: {detail}',
+    REGISTRY_REFUSED: 'The registry cannot be deployed like this: {reason}',
+    REGISTRY_FAILED: 'The registry deployment stopped at “{step}”: {detail}',
+    DAEMON_NOT_BACK:
+      'Docker on {host} did not come back after the restart ({detail}). The rollout stopped there; the other nodes were not touched.',
+    REGISTRY_VERIFY_FAILED: 'The registry is up, but the check failed at “{step}”: {detail}',
     INTERNAL: 'Something went wrong inside Swarmdeck. The log has the details.',
   },
   issues: {

@@ -72,5 +72,25 @@ export const esClusterWarnings: CatalogShape<typeof enClusterWarnings> = {
       fixPlain:
         'Actívelo con docker swarm update --autolock=true y guarde la clave de desbloqueo en un lugar seguro: un manager la pide después de cada reinicio.',
     },
+    BACKUP_MISSING: {
+      reason: 'No se ha hecho ninguna copia de seguridad del estado del swarm desde esta estación de trabajo.',
+      reasonPlain: 'No se ha hecho ninguna copia de seguridad del estado del swarm desde esta estación de trabajo.',
+      fix: 'Haga una en la pestaña Copias de seguridad y programe copias: perder la mayoría de los managers sin una obliga a rehacer el swarm a mano.',
+      fixPlain:
+        'Haga una en la pestaña Copias de seguridad y programe copias: perder la mayoría de los managers sin una obliga a rehacer el swarm a mano.',
+    },
+    BACKUP_STALE: {
+      reason: 'La última copia de seguridad tiene {hours} horas; la programación pide una cada {every} horas.',
+      reasonPlain: 'La última copia de seguridad es más antigua de lo que permite la programación.',
+      fix: 'Haga una copia ahora en la pestaña Copias de seguridad; si las copias programadas fallan, la pestaña dice por qué.',
+      fixPlain: 'Haga una copia ahora en la pestaña Copias de seguridad; si las copias programadas fallan, la pestaña dice por qué.',
+    },
+    REGISTRY_INSECURE: {
+      reason:
+        'El registro privado {endpoint} sirve imágenes por HTTP sin cifrar: cualquiera en el camino de red puede leerlas o alterarlas.',
+      reasonPlain: 'El registro privado sirve imágenes por HTTP sin cifrar: cualquiera en el camino de red puede leerlas o alterarlas.',
+      fix: 'Manténgalo en una red privada que usted controle, o despliéguelo de nuevo en modo TLS.',
+      fixPlain: 'Manténgalo en una red privada que usted controle, o despliéguelo de nuevo en modo TLS.',
+    },
   },
 };

@@ -242,6 +242,17 @@ export const es: CatalogShape<typeof en> = {
     EDGE_WRITE_FAILED: 'No se pudo escribir la lista de destinos del balanceador en {target}: {detail}',
     EDGE_RELOAD_FAILED: 'La lista de destinos se escribió en {host}, pero el comando de recarga {command} falló: {detail}',
     POOL_WRITE_FAILED: 'No se pudo escribir el script del grupo de nodos en {path}: {detail}',
+    BACKUP_REFUSED: 'No se hizo la copia de seguridad: {reason}',
+    BACKUP_FAILED: 'La copia de seguridad se detuvo en «{step}» en {host}: {detail}',
+    BACKUP_UNREADABLE: 'No se puede abrir la copia {file}: {detail}',
+    BACKUP_KEY_MISSING: 'La clave de copias de este clúster no está en el llavero: {detail}',
+    RESTORE_NOT_CONFIRMED: 'Escriba exactamente el nombre del host {host} para confirmar lo que la restauración destruye.',
+    RESTORE_FAILED: 'La restauración se detuvo en «{step}» en {host}: {detail}',
+    REGISTRY_REFUSED: 'El registro no se puede desplegar así: {reason}',
+    REGISTRY_FAILED: 'El despliegue del registro se detuvo en «{step}»: {detail}',
+    DAEMON_NOT_BACK:
+      'Docker en {host} no volvió después del reinicio ({detail}). El despliegue se detuvo ahí; los demás nodos no se tocaron.',
+    REGISTRY_VERIFY_FAILED: 'El registro está en marcha, pero la comprobación falló en «{step}»: {detail}',
     INTERNAL: 'Algo falló dentro de Swarmdeck. El registro tiene los detalles.',
   },
   issues: {
