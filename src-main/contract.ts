@@ -656,6 +656,11 @@ export interface NodePoolInput {
   role: NodeRole;
   /** Node labels for the pool's nodes (applied by the app when a node appears). */
   labels: Record<string, string>;
+  /**
+   * The autoscaling group's desired size, as set in the cloud; null: not said. The app compares the pool's nodes with
+   * it, and an even size for a manager pool is flagged (an even count of managers tolerates no more failures).
+   */
+  targetSize: number | null;
 }
 
 /** A pool script written to a file; what it was made from is kept as hashes, never the token. */
@@ -667,6 +672,7 @@ export interface PoolScriptInfo {
   generatedAt: string;
   /** The managers (`addr:2377`) the script tries, in order. */
   managers: string[];
+  targetSize: number | null;
   /** Empty: the script still fits the swarm. `token`: the join token rotated since; `managers`: the managers changed. */
   stale: ('token' | 'managers')[];
   /** The nodes whose engine says they came from this pool: what a scale-in removes (with `nodes.remove`). */

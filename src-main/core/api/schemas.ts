@@ -327,6 +327,7 @@ export const poolWriteSchema = z.strictObject({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'INVALID_VALUE'),
     role: z.enum(['manager', 'worker']),
     labels: z.record(labelKey, z.string().max(4096)),
+    targetSize: z.number().int().min(0).max(1000).nullable(),
   }),
   path: edgeFilePath(/^(?:\/|[A-Za-z]:\\)/),
 });

@@ -53,8 +53,8 @@ describe('NodePools', () => {
   it('writes the script readable by the owner only, keeps hashes, and says when it went stale', async () => {
     const pools = new NodePools(dir, clusters, activity);
     const path = join(dir, 'workers.sh');
-    const info = await pools.writeUserData('c-1', { name: 'workers', role: 'worker', labels: { zone: 'a' } }, path);
-    expect(info).toMatchObject({ pool: 'workers', role: 'worker', managers: ['10.0.0.1:2377'], stale: [] });
+    const info = await pools.writeUserData('c-1', { name: 'workers', role: 'worker', labels: { zone: 'a' }, targetSize: 3 }, path);
+    expect(info).toMatchObject({ pool: 'workers', role: 'worker', targetSize: 3, managers: ['10.0.0.1:2377'], stale: [] });
     expect((await stat(path)).mode & 0o777).toBe(0o600);
     const script = await readFile(path, 'utf8');
     expect(script).toContain(TOKEN_W);
@@ -75,7 +75,7 @@ describe('NodePools', () => {
 
   it('refuses to write a script without a reachable manager, and reports an unwritable path', async () => {
     const pools = new NodePools(dir, clusters, activity);
-    const pool = { name: 'workers', role: 'worker' as const, labels: {} };
+    const pool = { name: 'workers', role: 'worker' as const, labels: {}, targetSize: null };
     await expect(pools.writeUserData('c-1', pool, join(dir, 'no', 'such', 'dir.sh'))).rejects.toMatchObject({ code: 'POOL_WRITE_FAILED' });
     swarm.nodes = [worker];
     await expect(pools.writeUserData('c-1', pool, join(dir, 'x.sh'))).rejects.toMatchObject({ code: 'NO_MANAGER_REACHABLE' });

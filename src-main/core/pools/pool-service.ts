@@ -20,6 +20,8 @@ export const POOLS_FILE_NAME = 'pools.json';
 const recordSchema = z.object({
   role: z.enum(['manager', 'worker']),
   labels: z.record(z.string(), z.string()),
+  // Absent in files written before target sizes existed.
+  targetSize: z.number().int().nullable().default(null),
   path: z.string(),
   generatedAt: z.string(),
   managers: z.array(z.string()),
@@ -116,6 +118,7 @@ export class NodePools {
     const record: PoolRecord = {
       role: pool.role,
       labels: pool.labels,
+      targetSize: pool.targetSize,
       path,
       generatedAt: new Date().toISOString(),
       managers: facts.managers,
@@ -171,8 +174,8 @@ export class NodePools {
 }
 
 function info(pool: string, record: PoolRecord, stale: PoolScriptInfo['stale'], nodes: PoolScriptInfo['nodes'] = []): PoolScriptInfo {
-  const { role, labels, path, generatedAt, managers } = record;
-  return { pool, role, labels, path, generatedAt, managers, stale, nodes };
+  const { role, labels, targetSize, path, generatedAt, managers } = record;
+  return { pool, role, labels, targetSize, path, generatedAt, managers, stale, nodes };
 }
 
 /** The pool's nodes as its engines report them (the marker the script writes), by hostname. */

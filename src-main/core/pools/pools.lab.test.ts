@@ -46,11 +46,17 @@ describeLab('node pool user-data', () => {
     const info = ok<PoolScriptInfo>(
       await core.dispatch('pools.writeUserData', {
         clusterId,
-        pool: { name: 'workers', role: 'worker', labels: { zone: 'a' } },
+        pool: { name: 'workers', role: 'worker', labels: { zone: 'a' }, targetSize: 2 },
         path,
       }),
     );
-    expect(info).toMatchObject({ pool: 'workers', role: 'worker', managers: [`${lab.managers[0]!.address}:2377`], stale: [] });
+    expect(info).toMatchObject({
+      pool: 'workers',
+      role: 'worker',
+      targetSize: 2,
+      managers: [`${lab.managers[0]!.address}:2377`],
+      stale: [],
+    });
 
     const script = await readFile(path, 'utf8');
     const started = Date.now();
@@ -81,7 +87,13 @@ describeLab('node pool user-data', () => {
     const manager = lab.managers[0]!.name;
     const fresh = lab.workers[1]!.name;
     const path = join(dir, 'managers.user-data.sh');
-    ok(await core.dispatch('pools.writeUserData', { clusterId, pool: { name: 'managers', role: 'manager', labels: {} }, path }));
+    ok(
+      await core.dispatch('pools.writeUserData', {
+        clusterId,
+        pool: { name: 'managers', role: 'manager', labels: {}, targetSize: 3 },
+        path,
+      }),
+    );
     const script = await readFile(path, 'utf8');
     expect(script).toContain("SECRET: this script contains the swarm's manager join token");
     const run = await lab.exec(fresh, ['sh', '-c', script], 180_000);

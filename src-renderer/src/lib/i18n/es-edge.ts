@@ -103,6 +103,14 @@ export const esEdge: CatalogShape<typeof enEdge> = {
       labelsField: 'Etiquetas de nodo',
       labelsHelp: 'Una clave=valor por línea; Swarmdeck las aplica cuando aparece un nodo del pool.',
       labelsInvalid: 'La línea {line} no es clave=valor.',
+      targetField: 'Tamaño objetivo (opcional)',
+      targetHelp: 'El tamaño deseado del grupo de autoescalado, como lo fijó en su nube. Swarmdeck compara los nodos del pool con él.',
+      targetInvalid: 'Un número entero de 0 a 1000, o vacío.',
+      target: 'Nodos',
+      targetCount: '{count} de {target} (objetivo)',
+      noTarget: '{count} (sin tamaño objetivo)',
+      targetEven:
+        'Un número par de managers no tolera más fallos que uno menos: {target} managers toleran {tolerates}. Use un tamaño objetivo impar.',
       pathField: 'Escribir el script en',
       pathHelp: 'Una ruta absoluta en esta computadora; solo usted puede leer el archivo.',
       secret:

@@ -58,6 +58,7 @@ const host = (alias: string): HostRecord =>
 const pool = (over: Partial<PoolScriptInfo> = {}): PoolScriptInfo => ({
   pool: 'web-spot',
   role: 'worker',
+  targetSize: null,
   labels: { tier: 'web' },
   path: '/home/ops/web-spot.sh',
   generatedAt: '2025-06-01T12:00:00Z',
@@ -252,7 +253,10 @@ describe('the edge target list', () => {
 describe('node pools', () => {
   it('lists pools with a stale badge and its reasons, and writes a stale one again', async () => {
     const source = fakeSource({
-      pools: [pool({ stale: ['token', 'managers'] }), pool({ pool: 'db', role: 'manager', labels: {}, path: '/home/ops/db.sh' })],
+      pools: [
+        pool({ stale: ['token', 'managers'] }),
+        pool({ pool: 'db', role: 'manager', labels: {}, path: '/home/ops/db.sh', targetSize: 4 }),
+      ],
     });
     const { pools } = await renderPanel(source);
     const web = await within(pools).findByRole('article', { name: 'Pool web-spot' });
@@ -262,10 +266,14 @@ describe('node pools', () => {
     expect(web).toHaveTextContent('10.0.0.1:2377');
     const db = within(pools).getByRole('article', { name: 'Pool db' });
     expect(within(db).queryByText(/STALE/)).toBeNull();
+    expect(web).toHaveTextContent('0 (no target size given)');
+    expect(db).toHaveTextContent('0 of 4 (target)');
+    expect(db).toHaveTextContent('4 managers tolerate 1. Use an odd target size.');
+    expect(web).not.toHaveTextContent('odd target size');
     expect(within(db).queryByRole('button', { name: 'Write again' })).toBeNull();
     await fireEvent.click(within(web).getByRole('button', { name: 'Write again' }));
     expect(source.writeUserData).toHaveBeenCalledWith(
-      { name: 'web-spot', role: 'worker', labels: { tier: 'web' } },
+      { name: 'web-spot', role: 'worker', labels: { tier: 'web' }, targetSize: null },
       '/home/ops/web-spot.sh',
     );
     expect(await within(pools).findByText('Script for pool web-spot written again to /home/ops/web-spot.sh.')).toBeInTheDocument();
@@ -281,10 +289,14 @@ describe('node pools', () => {
     await fireEvent.input(within(form).getByLabelText('Pool name'), { target: { value: 'edge-mgr' } });
     await fireEvent.click(within(form).getByLabelText('Manager'));
     await fireEvent.input(within(form).getByLabelText('Node labels'), { target: { value: 'tier=edge\n\nzone = b\n' } });
+    await fireEvent.input(within(form).getByLabelText('Target size (optional)'), { target: { value: '2' } });
+    expect(form).toHaveTextContent('2 managers tolerate 0. Use an odd target size.');
+    await fireEvent.input(within(form).getByLabelText('Target size (optional)'), { target: { value: '3' } });
+    expect(form).not.toHaveTextContent('odd target size');
     await fireEvent.input(within(form).getByLabelText('Write the script to'), { target: { value: '/home/ops/edge-mgr.sh' } });
     await fireEvent.click(within(form).getByRole('button', { name: 'Write script' }));
     expect(source.writeUserData).toHaveBeenCalledWith(
-      { name: 'edge-mgr', role: 'manager', labels: { tier: 'edge', zone: 'b' } },
+      { name: 'edge-mgr', role: 'manager', labels: { tier: 'edge', zone: 'b' }, targetSize: 3 },
       '/home/ops/edge-mgr.sh',
     );
     expect(await within(pools).findByText('Script for pool edge-mgr written to /home/ops/edge-mgr.sh.')).toBeInTheDocument();

@@ -119,10 +119,16 @@ export interface PoolFormState {
   name: string;
   role: NodeRole;
   labels: string;
+  /** The autoscaling group's desired size as typed; empty: not said. */
+  targetSize: string;
   path: string;
 }
 
-export const emptyPoolForm = (): PoolFormState => ({ name: '', role: 'worker', labels: '', path: '' });
+export const emptyPoolForm = (): PoolFormState => ({ name: '', role: 'worker', labels: '', targetSize: '', path: '' });
+
+/** An even manager pool: the same failures tolerated as one manager fewer, with one more vote to reach. */
+export const evenManagerTarget = (role: NodeRole, size: number | null): boolean =>
+  role === 'manager' && size !== null && size > 0 && size % 2 === 0;
 
 export function toPoolInput(form: PoolFormState): { pool: NodePoolInput | null; path: string; errors: FieldErrors } {
   const errors: FieldErrors = {};
@@ -130,10 +136,13 @@ export function toPoolInput(form: PoolFormState): { pool: NodePoolInput | null; 
   if (name === '') errors.name = t('edge.required');
   const parsed = parseLabels(form.labels);
   if ('badLine' in parsed) errors.labels = t('edge.pools.labelsInvalid', { line: parsed.badLine });
+  const sizeText = form.targetSize.trim();
+  const targetSize = sizeText === '' ? null : /^\d{1,4}$/.test(sizeText) && Number(sizeText) <= 1000 ? Number(sizeText) : NaN;
+  if (Number.isNaN(targetSize)) errors.targetSize = t('edge.pools.targetInvalid');
   const path = form.path.trim();
   if (path === '') errors.path = t('edge.required');
   if (Object.keys(errors).length > 0 || 'badLine' in parsed) return { pool: null, path, errors };
-  return { pool: { name, role: form.role, labels: parsed.labels }, path, errors };
+  return { pool: { name, role: form.role, labels: parsed.labels, targetSize }, path, errors };
 }
 
 export function poolIssueErrors(issues: readonly ValidationIssue[]): FieldErrors {
@@ -144,6 +153,7 @@ export function poolIssueErrors(issues: readonly ValidationIssue[]): FieldErrors
     else if (path.startsWith('pool.labels')) errors.labels ??= describeIssue(issue);
     else if (path === 'path') errors.path ??= t('edge.pathIssue');
     else if (path === 'pool.role') errors.role ??= describeIssue(issue);
+    else if (path === 'pool.targetSize') errors.targetSize ??= t('edge.pools.targetInvalid');
     else errors.form ??= describeIssue(issue);
   }
   return errors;
