@@ -648,6 +648,15 @@ export interface EdgeState {
   lastWrite: EdgeWrite | null;
 }
 
+/** A reverse proxy inside the swarm, global on the nodes with the edge label; the image is the operator's. */
+export interface EdgeProxyStackInput {
+  image: string;
+  label: { key: string; value: string };
+  ports: { published: number; target: number }[];
+  /** The overlay network the proxy shares with the services it fronts. */
+  network: string;
+}
+
 // ---- Node pools: first-boot scripts for autoscaling groups ----
 
 export interface NodePoolInput {
@@ -811,6 +820,8 @@ export interface RegistryPlanStep {
   step: RegistryStep;
   /** The host (alias) or node it touches; null for the swarm. */
   target: string | null;
+  /** Set when the step will be skipped, and why (e.g. a node not in Hosts cannot get the CA copied). */
+  warning?: string;
 }
 
 /** What a deploy would do, in order (the rolling restart's order included); nothing runs. */
@@ -978,6 +989,8 @@ export interface Contract {
     preview(input: { clusterId: string; config?: EdgeConfig }): Promise<{ text: string; targets: EdgeTarget[] }>;
     /** Stops following; the output file is left as it is. */
     disable(input: { clusterId: string }): Promise<EdgeState>;
+    /** A compose file for a proxy stack in global mode on the edge nodes, to check and deploy in Stacks; changes nothing. */
+    proxyStack(input: EdgeProxyStackInput): Promise<{ compose: string }>;
   };
   backups: {
     get(input: { clusterId: string }): Promise<BackupState>;
@@ -1180,6 +1193,7 @@ export const METHOD_NAMES = [
   'edge.configure',
   'edge.preview',
   'edge.disable',
+  'edge.proxyStack',
   'pools.writeUserData',
   'pools.status',
   'backups.get',

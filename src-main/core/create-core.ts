@@ -43,6 +43,7 @@ import {
   edgeConfigureSchema,
   edgePreviewSchema,
   poolWriteSchema,
+  edgeProxyStackSchema,
   backupCheckSchema,
   backupRunSchema,
   backupConfigureSchema,
@@ -83,6 +84,7 @@ import { ServiceCreator } from './swarm/service-create.js';
 import { SwarmObjects } from './swarm/swarm-objects.js';
 import { EdgeStore } from './edge/edge-store.js';
 import { EdgeTargets } from './edge/edge-service.js';
+import { proxyStackCompose } from './edge/proxy-stack.js';
 import { NodePools } from './pools/pool-service.js';
 import type { ProductionDeps } from './production-deps.js';
 import { SwarmBackups } from './backup/backup-service.js';
@@ -317,6 +319,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'edge.configure': { schema: edgeConfigureSchema, handle: ({ clusterId, config }) => edge.configure(clusterId, config) },
     'edge.preview': { schema: edgePreviewSchema, handle: ({ clusterId, config }) => edge.preview(clusterId, config) },
     'edge.disable': { schema: clusterOnlySchema, handle: ({ clusterId }) => edge.disable(clusterId) },
+    'edge.proxyStack': { schema: edgeProxyStackSchema, handle: (input) => ({ compose: proxyStackCompose(input) }) },
     'pools.writeUserData': { schema: poolWriteSchema, handle: ({ clusterId, pool, path }) => pools.writeUserData(clusterId, pool, path) },
     'pools.status': { schema: clusterOnlySchema, handle: ({ clusterId }) => pools.status(clusterId) },
     'backups.get': { schema: clusterOnlySchema, handle: ({ clusterId }) => backups.get(clusterId) },

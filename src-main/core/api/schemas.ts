@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type {
   CreateClusterInput,
   EdgeConfig,
+  EdgeProxyStackInput,
   RegistryConfig,
   RemoveClusterInput,
   RenameClusterInput,
@@ -319,6 +320,19 @@ const edgeConfigSchema = z.strictObject({
 export const edgeConfigureSchema = z.strictObject({ ...clusterRef, config: edgeConfigSchema });
 /** Without a config: the saved one; with one: what it would give, nothing saved. */
 export const edgePreviewSchema = z.strictObject({ ...clusterRef, config: edgeConfigSchema.optional() });
+
+// The proxy stack template: every value lands in a compose file (the image is quoted there).
+const composeName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'INVALID_VALUE');
+export const edgeProxyStackSchema = z.strictObject({
+  image: imageRef,
+  label: z.strictObject({ key: labelKey, value: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'INVALID_VALUE') }),
+  ports: z
+    .array(z.strictObject({ published: portSchema, target: portSchema }))
+    .min(1)
+    .max(16)
+    .refine((ports) => new Set(ports.map((p) => p.published)).size === ports.length, 'INVALID_VALUE'),
+  network: composeName,
+}) satisfies z.ZodType<EdgeProxyStackInput>;
 
 // Node pools: the name becomes an engine label value and a shell word in the script.
 export const poolWriteSchema = z.strictObject({

@@ -62,6 +62,24 @@ export const enEdge = {
       stopped: 'Stopped following. The file was left in place.',
       cancel: 'Cancel',
     },
+    proxy: {
+      title: 'Proxy inside the swarm',
+      intro:
+        'A stack template for a reverse proxy that runs one task on every node with the edge label (global mode), with its ports published on those nodes directly. The image and its configuration are yours.',
+      image: 'Proxy image',
+      imageHelp: 'e.g. haproxy:2.9 or nginx:1.27, from a registry every edge node can pull from.',
+      label: 'Edge label',
+      labelHelp: 'key=value; the proxy runs only on nodes with it (set it in Map → node → Labels).',
+      labelInvalid: 'One key=value, e.g. edge=true.',
+      ports: 'Ports',
+      portsHelp: 'published:target pairs, e.g. 80:8080, 443:8443 (a lone number is both). Published on each edge node (host mode).',
+      portsInvalid: 'Ports from 1 to 65535 as published:target, separated by commas, each published port once.',
+      network: 'Overlay network',
+      networkHelp: 'Created with the stack as <stack>_<name>; attach the services the proxy fronts to it.',
+      networkInvalid: 'A plain name: letters, digits, dot, dash, underscore.',
+      make: 'Make the stack file',
+      deployTitle: 'Check and deploy the proxy stack',
+    },
     pools: {
       title: 'Node pools',
       intro:

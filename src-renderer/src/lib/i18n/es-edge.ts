@@ -64,6 +64,25 @@ export const esEdge: CatalogShape<typeof enEdge> = {
       stopped: 'Se dejó de seguir. El archivo quedó en su lugar.',
       cancel: 'Cancelar',
     },
+    proxy: {
+      title: 'Proxy dentro del swarm',
+      intro:
+        'Una plantilla de stack para un proxy inverso que ejecuta una tarea en cada nodo con la etiqueta de borde (modo global), con sus puertos publicados directamente en esos nodos. La imagen y su configuración son suyas.',
+      image: 'Imagen del proxy',
+      imageHelp: 'p. ej. haproxy:2.9 o nginx:1.27, de un registro del que todos los nodos de borde puedan descargar.',
+      label: 'Etiqueta de borde',
+      labelHelp: 'clave=valor; el proxy solo corre en nodos que la tengan (póngala en Mapa → nodo → Etiquetas).',
+      labelInvalid: 'Una clave=valor, p. ej. edge=true.',
+      ports: 'Puertos',
+      portsHelp:
+        'pares publicado:destino, p. ej. 80:8080, 443:8443 (un número solo vale para ambos). Publicados en cada nodo de borde (modo host).',
+      portsInvalid: 'Puertos de 1 a 65535 como publicado:destino, separados por comas, cada puerto publicado una vez.',
+      network: 'Red overlay',
+      networkHelp: 'Se crea con el stack como <stack>_<nombre>; conecte a ella los servicios que el proxy atiende.',
+      networkInvalid: 'Un nombre simple: letras, dígitos, punto, guion, guion bajo.',
+      make: 'Generar el archivo del stack',
+      deployTitle: 'Comprobar y desplegar el stack del proxy',
+    },
     pools: {
       title: 'Pools de nodos',
       intro:

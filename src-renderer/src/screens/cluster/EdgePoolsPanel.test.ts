@@ -3,6 +3,8 @@ import { tick } from 'svelte';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type {
   EdgeConfig,
+  EdgeProxyStackInput,
+  StackCheck,
   EdgeState,
   HostRecord,
   NodePoolInput,
@@ -122,12 +124,37 @@ function fakeSource(over: { edge?: EdgeState; pools?: PoolScriptInfo[] } = {}) {
         health: {},
       } as unknown as TopologySnapshot),
     ),
+    // The template comes from the real core (schema and generator).
+    proxyStack: vi.fn(async (input: EdgeProxyStackInput) => {
+      const result = await core.dispatch('edge.proxyStack', input);
+      if (!result.ok) throw new ApiError(result.error);
+      return result.value as { compose: string };
+    }),
   } satisfies EdgePoolsSource;
   return source;
 }
 
-async function renderPanel(source: EdgePoolsSource, ops = { removeNode: vi.fn(() => Promise.resolve()) }) {
-  render(EdgePoolsPanel, { clusterId: 'c1', source, ops });
+function fakeStacks() {
+  const check: StackCheck = {
+    name: 'edge-proxy',
+    findings: [],
+    services: [{ name: 'edge-proxy_proxy', exists: false }],
+    networks: [{ name: 'edge-proxy_edge', exists: false, external: false }],
+    volumes: [],
+    secrets: [],
+    configs: [],
+    deployable: true,
+  };
+  return {
+    list: vi.fn(() => Promise.resolve([])),
+    check: vi.fn(() => Promise.resolve(check)),
+    deploy: vi.fn(() => Promise.resolve({ created: ['edge-proxy_edge', 'edge-proxy_proxy'], updated: [], unsupported: [] })),
+    remove: vi.fn(() => Promise.resolve({ removed: [] })),
+  };
+}
+
+async function renderPanel(source: EdgePoolsSource, ops = { removeNode: vi.fn(() => Promise.resolve()) }, stacks = fakeStacks()) {
+  render(EdgePoolsPanel, { clusterId: 'c1', source, ops, stacks });
   const edge = await screen.findByRole('region', { name: 'Edge target list' });
   const pools = screen.getByRole('region', { name: 'Node pools' });
   await within(edge).findByRole('button', { name: 'Save and follow' });
@@ -343,5 +370,43 @@ describe('node pools', () => {
     expect(removeNode).toHaveBeenCalledWith('n7', false);
     await vi.waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(source.pools.mock.calls.length).toBeGreaterThan(readsBefore);
+  });
+});
+
+describe('the proxy stack template', () => {
+  it('makes the compose file in the core and hands it to the stack check and confirmed deploy', async () => {
+    const source = fakeSource();
+    const stacks = fakeStacks();
+    await renderPanel(source, undefined, stacks);
+    const proxy = screen.getByRole('region', { name: 'Proxy inside the swarm' });
+    const make = within(proxy).getByRole('button', { name: 'Make the stack file' });
+    await fireEvent.click(make);
+    expect(within(proxy).getByText('Required.')).toBeInTheDocument();
+    await fireEvent.input(within(proxy).getByLabelText('Proxy image'), { target: { value: 'haproxy:2.9' } });
+    await fireEvent.input(within(proxy).getByLabelText('Ports'), { target: { value: '80:8080, 80:81' } });
+    await fireEvent.click(make);
+    expect(within(proxy).getByText(/each published port once/)).toBeInTheDocument();
+    expect(source.proxyStack).not.toHaveBeenCalled();
+    await fireEvent.input(within(proxy).getByLabelText('Ports'), { target: { value: '80:8080, 443' } });
+    await fireEvent.click(make);
+    expect(source.proxyStack).toHaveBeenCalledWith({
+      image: 'haproxy:2.9',
+      label: { key: 'edge', value: 'true' },
+      ports: [
+        { published: 80, target: 8080 },
+        { published: 443, target: 443 },
+      ],
+      network: 'edge',
+    });
+    const deploy = await within(proxy).findByRole('region', { name: 'Check and deploy the proxy stack' });
+    const compose = within(deploy).getByLabelText('Compose file') as HTMLTextAreaElement;
+    expect(compose.value).toContain('mode: global');
+    expect(compose.value).toContain('"node.labels.edge == true"');
+    expect(compose.value).toContain('published: 443');
+    await fireEvent.click(within(deploy).getByRole('button', { name: 'Check' }));
+    expect(stacks.check).toHaveBeenCalledWith('edge-proxy', compose.value);
+    // From here it is the Stacks tab's own check and confirmed deploy (tested there).
+    await vi.waitFor(() => expect(within(deploy).getByRole('button', { name: 'Deploy' })).toBeEnabled());
+    expect(stacks.deploy).not.toHaveBeenCalled();
   });
 });

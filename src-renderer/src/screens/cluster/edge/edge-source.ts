@@ -1,6 +1,7 @@
 import type {
   Contract,
   EdgeConfig,
+  EdgeProxyStackInput,
   EdgeState,
   EdgeTarget,
   HostRecord,
@@ -16,6 +17,8 @@ export interface EdgePoolsSource {
   /** What the saved config gives now; writes nothing. */
   preview(config: EdgeConfig): Promise<{ text: string; targets: EdgeTarget[] }>;
   disable(): Promise<EdgeState>;
+  /** The in-swarm proxy's compose file, made by the core; changes nothing. */
+  proxyStack(input: EdgeProxyStackInput): Promise<{ compose: string }>;
   /** The proxy hosts to choose from. */
   hosts(): Promise<HostRecord[]>;
   pools(): Promise<PoolScriptInfo[]>;
@@ -30,6 +33,7 @@ export function contractEdgePools(clusterId: string, api: Pick<Contract, 'edge' 
     configure: (config) => api.edge.configure({ clusterId, config }),
     preview: (config) => api.edge.preview({ clusterId, config }),
     disable: () => api.edge.disable({ clusterId }),
+    proxyStack: (input) => api.edge.proxyStack(input),
     hosts: () => api.hosts.list(),
     pools: () => api.pools.status({ clusterId }),
     writeUserData: (pool, path) => api.pools.writeUserData({ clusterId, pool, path }),
