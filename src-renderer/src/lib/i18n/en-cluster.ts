@@ -22,6 +22,8 @@ export const enCluster = {
       stacks: 'Stacks',
       objects: 'Secrets & configs',
       edge: 'Edge & pools',
+      backups: 'Backups',
+      registry: 'Registry',
       activity: 'Activity',
     },
     removeNode: {

@@ -5,6 +5,8 @@ import { enObjects } from './en-objects.js';
 import { enStacks } from './en-stacks.js';
 import { enTools } from './en-tools.js';
 import { enEdge } from './en-edge.js';
+import { enBackup } from './en-backup.js';
+import { enRegistry } from './en-registry.js';
 
 // The source catalog: its keys and `{placeholders}` are the types every other locale must match.
 export const en = {
@@ -281,6 +283,8 @@ export const en = {
   ...enObjects,
   ...enTools,
   ...enEdge,
+  ...enBackup,
+  ...enRegistry,
 } as const;
 
 // Every error code the core can send has words (a compile error otherwise).

@@ -26,6 +26,8 @@ export const esCluster: CatalogShape<typeof enCluster> = {
       stacks: 'Stacks',
       objects: 'Secrets y configs',
       edge: 'Edge y pools',
+      backups: 'Copias de seguridad',
+      registry: 'Registro',
       activity: 'Actividad',
     },
     removeNode: {

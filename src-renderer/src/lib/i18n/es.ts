@@ -5,6 +5,8 @@ import { esObjects } from './es-objects.js';
 import { esStacks } from './es-stacks.js';
 import { esTools } from './es-tools.js';
 import { esEdge } from './es-edge.js';
+import { esBackup } from './es-backup.js';
+import { esRegistry } from './es-registry.js';
 import type { CatalogShape } from './types.js';
 
 // Español neutro (latinoamericano, sin voseo). Los términos de Docker quedan
@@ -285,4 +287,6 @@ export const es: CatalogShape<typeof en> = {
   ...esObjects,
   ...esTools,
   ...esEdge,
+  ...esBackup,
+  ...esRegistry,
 };

@@ -12,6 +12,9 @@ const NEEDS: Record<string, readonly string[]> = {
   ENGINE_SKEW: ['versions'],
   TOKENS_NOT_ROTATED: ['days'],
   AUTOLOCK_OFF: [],
+  BACKUP_MISSING: [],
+  BACKUP_STALE: ['hours', 'every'],
+  REGISTRY_INSECURE: ['endpoint'],
 };
 
 /**

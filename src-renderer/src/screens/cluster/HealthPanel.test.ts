@@ -58,6 +58,28 @@ describe('the health panel', () => {
     }
   });
 
+  it('words the backup and registry warnings, with a plain form when a value is missing', () => {
+    const region = renderWith([
+      { code: 'BACKUP_MISSING', params: {} },
+      { code: 'BACKUP_STALE', params: { hours: '30', every: '6' } },
+      { code: 'REGISTRY_INSECURE', params: { endpoint: '10.0.0.21:5000' } },
+      { code: 'BACKUP_STALE', params: { hours: '30' } },
+      { code: 'REGISTRY_INSECURE', params: {} },
+    ]);
+    const text = within(region)
+      .getAllByRole('listitem')
+      .map((item) => item.textContent ?? '');
+    expect(text[0]).toContain('No backup of the swarm state has been taken from this workstation.');
+    expect(text[1]).toContain('The last backup is 30 hours old; the schedule asks for one every 6 hours.');
+    expect(text[2]).toContain('The private registry 10.0.0.21:5000 serves images over plain HTTP');
+    expect(text[3]).toContain('The last backup is older than the schedule allows.');
+    expect(text[4]).toContain('The private registry serves images over plain HTTP');
+    for (const item of text) {
+      expect(item).toContain('Fix:');
+      expect(item).not.toMatch(/\{\w+\}/);
+    }
+  });
+
   it('keeps missing and unknown values harmless', () => {
     const region = renderWith([
       { code: 'NODES_DOWN', params: { count: '2', extra: '<b>x</b>' } },
