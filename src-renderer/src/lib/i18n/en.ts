@@ -224,7 +224,7 @@ export const en = {
     UNLOCK_KEY_GONE: 'The unlock key is shown only once, and that was already. It stays in the keychain.',
     NOT_A_MANAGER: '{host} is not a manager of a swarm. Choose one of its managers.',
     QUORUM_GUARD:
-      'Demoting {host} would leave {reachable} reachable of {managers} managers, and quorum needs {needed}: the swarm could no longer agree on any change. Docker was not asked.',
+      'Without {host}, {reachable} of {managers} managers would be reachable, and quorum needs {needed}: the swarm could no longer agree on any change. Nothing was done to {host}.',
     LAST_MANAGER: '{host} is the swarm’s last manager, and a swarm cannot run without one. Promote another node first.',
     SERVICE_GLOBAL: '{service} is a global service: it runs one task on each eligible node and has no replica count to change.',
     NO_PREVIOUS_SPEC: '{service} has no previous version to roll back to: it was never updated.',

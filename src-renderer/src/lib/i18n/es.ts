@@ -227,7 +227,7 @@ export const es: CatalogShape<typeof en> = {
     UNLOCK_KEY_GONE: 'La clave de desbloqueo se muestra una sola vez, y eso ya ocurrió. Sigue en el llavero.',
     NOT_A_MANAGER: '{host} no es manager de un swarm. Elija uno de sus managers.',
     QUORUM_GUARD:
-      'Hacer demote de {host} dejaría {reachable} alcanzables de {managers} managers, y el quórum necesita {needed}: el swarm ya no podría acordar ningún cambio. No se pidió nada a Docker.',
+      'Sin {host}, quedarían {reachable} alcanzables de {managers} managers, y el quórum necesita {needed}: el swarm ya no podría acordar ningún cambio. No se hizo nada en {host}.',
     LAST_MANAGER: '{host} es el último manager del swarm, y un swarm no funciona sin uno. Haga promote de otro nodo primero.',
     SERVICE_GLOBAL:
       '{service} es un servicio global: ejecuta una tarea en cada nodo elegible y no tiene un número de replicas que cambiar.',

@@ -31,7 +31,7 @@ describe('demote', () => {
     await fireEvent.click(confirm());
     expect(demote).toHaveBeenLastCalledWith(false);
     expect(await within(dialog).findByRole('alert')).toHaveTextContent(
-      'Demoting manager2 would leave 1 reachable of 2 managers, and quorum needs 2',
+      'Without manager2, 1 of 2 managers would be reachable, and quorum needs 2',
     );
     const override = within(dialog).getByRole('checkbox', { name: 'Demote anyway, I accept the risk' });
     expect(confirm()).toBeDisabled();
