@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import type {
   ContractError,
   EntityDiff,
+  HealthWarning,
   SwarmHealth,
   TopologyDiff,
   TopologyNetwork,
@@ -23,6 +24,7 @@ import {
   type ApiService,
   type ApiTask,
 } from './convert.js';
+import { readList } from './docker-list.js';
 import { computeHealth } from './health.js';
 
 /** What the model reads through: a cluster link (any manager that answers). */
@@ -37,20 +39,30 @@ export interface TopologySource {
 const SWARM_EVENT_TYPES = ['service', 'node', 'network', 'secret', 'config'];
 const EVENT_COALESCE_MS = 50;
 
+// What the model reads of each task and service (convert.ts); the rest (specs, network attachments) is never parsed.
+const TASK_FIELDS = ['ServiceID', 'NodeID', 'Slot', 'UpdatedAt', 'DesiredState', 'Status'];
+const SERVICE_FIELDS = ['Spec', 'Endpoint', 'UpdateStatus'];
+
 export interface LiveTopologyOptions {
   /** Nodes, services and tasks are read this often at least (Docker sends no task events). */
   minPollMs?: number;
   /** Networks and swarm settings: a slower full read. */
   reconcileMs?: number;
   tokensRotatedAt?: () => string | null;
+  /** Warnings the swarm cannot give itself (backups, the registry), added to its health. */
+  extraWarnings?: (now: number) => HealthWarning[];
   now?: () => number;
 }
 
 type Entity = 'nodes' | 'services' | 'tasks' | 'networks';
 
-/** One entity kind, by ID, with each record's JSON kept to tell a change from a re-read. */
+/**
+ * One entity kind, by ID. Each row keeps a stamp to tell a change from a
+ * re-read: the record's JSON, or for tasks Docker's Version of the task
+ * (bumped on every change), so 20,000 unchanged tasks cost a lookup each.
+ */
 class Table<T extends { id: string }> {
-  readonly rows = new Map<string, { value: T; json: string }>();
+  readonly rows = new Map<string, { value: T; stamp: string }>();
 
   /** Replaces the contents; returns what changed, or null when nothing did. */
   replace(values: readonly T[]): EntityDiff<T> | null {
@@ -59,18 +71,44 @@ class Table<T extends { id: string }> {
     for (const value of values) {
       seen.add(value.id);
       const json = JSON.stringify(value);
-      if (this.rows.get(value.id)?.json !== json) {
-        this.rows.set(value.id, { value, json });
+      if (this.rows.get(value.id)?.stamp !== json) {
+        this.rows.set(value.id, { value, stamp: json });
         upsert.push(value);
       }
     }
-    const remove = [...this.rows.keys()].filter((id) => !seen.has(id));
-    for (const id of remove) this.rows.delete(id);
-    return upsert.length > 0 || remove.length > 0 ? { upsert, remove } : null;
+    return this.removeUnseen(seen, upsert);
+  }
+
+  /**
+   * The same by Docker's Versions: a null value is the row as it stands. A
+   * changed Version upserts only if the record differs, as `replace` would.
+   */
+  replaceVersioned<A>(entries: readonly { id: string; version: string; value: A | null }[], convert: (api: A) => T): EntityDiff<T> | null {
+    const upsert: T[] = [];
+    const seen = new Set<string>();
+    for (const entry of entries) {
+      seen.add(entry.id);
+      const old = this.rows.get(entry.id);
+      if (entry.value === null || (old && old.stamp === entry.version && entry.version !== '')) continue;
+      const value = convert(entry.value);
+      this.rows.set(entry.id, { value, stamp: entry.version });
+      if (!old || JSON.stringify(old.value) !== JSON.stringify(value)) upsert.push(value);
+    }
+    return this.removeUnseen(seen, upsert);
+  }
+
+  stamp(id: string): string | undefined {
+    return this.rows.get(id)?.stamp;
   }
 
   values(): T[] {
     return [...this.rows.values()].map((r) => r.value);
+  }
+
+  private removeUnseen(seen: ReadonlySet<string>, upsert: T[]): EntityDiff<T> | null {
+    const remove = [...this.rows.keys()].filter((id) => !seen.has(id));
+    for (const id of remove) this.rows.delete(id);
+    return upsert.length > 0 || remove.length > 0 ? { upsert, remove } : null;
   }
 }
 
@@ -87,6 +125,8 @@ export class LiveTopology {
     tasks: new Table<TopologyTask>(),
     networks: new Table<TopologyNetwork>(),
   };
+  /** Docker's services as last read (the fields the model uses), by ID, with their Version. */
+  private serviceApi = new Map<string, { version: string; api: ApiService }>();
   private health: SwarmHealth | null = null;
   private healthJson = '';
   private version = 0;
@@ -194,8 +234,10 @@ export class LiveTopology {
     const r = <T>(call: (docker: Docker) => Promise<T>): Promise<T> => this.source.request('read', call);
     const [nodes, services, tasks, networks, swarm] = await Promise.all([
       r((d) => d.listNodes() as Promise<ApiNode[]>),
-      r((d) => d.listServices() as Promise<ApiService[]>),
-      r((d) => d.listTasks() as Promise<ApiTask[]>),
+      r((d) => readList<ApiService>(d, '/services', { keep: SERVICE_FIELDS, known: (id, v) => this.serviceApi.get(id)?.version === v })),
+      r((d) =>
+        readList<ApiTask>(d, '/tasks', { keep: TASK_FIELDS, repeated: ['Spec'], known: (id, v) => this.tables.tasks.stamp(id) === v }),
+      ),
       full ? r((d) => d.listNetworks({ filters: { scope: ['swarm'] } }) as Promise<ApiNetwork[]>) : Promise.resolve(null),
       full
         ? r(
@@ -209,21 +251,22 @@ export class LiveTopology {
     if (swarm)
       this.swarm = { id: swarm.ID, autolock: swarm.Spec?.EncryptionConfig?.AutoLockManagers === true, createdAt: swarm.CreatedAt ?? null };
 
-    const taskRecords = tasks.map(toTask);
+    const taskDiff = this.tables.tasks.replaceVersioned(tasks, toTask);
+    const taskRecords = this.tables.tasks.values();
     const counts = taskCounts(taskRecords);
-    const changes: Partial<Record<Entity, EntityDiff<never>>> = {};
-    const put = <T extends { id: string }>(name: Entity, table: Table<T>, values: T[]): void => {
-      const diff = table.replace(values);
-      if (diff) (changes as Record<Entity, EntityDiff<T>>)[name] = diff;
-    };
-    put('nodes', this.tables.nodes, nodes.map(toNode));
-    put(
-      'services',
-      this.tables.services,
-      services.map((s) => toService(s, counts.get(s.ID) ?? { running: 0, desiredGlobal: 0 })),
+    // A service's record also depends on its tasks: an unchanged Version saves the parsing, not the conversion.
+    this.serviceApi = new Map(services.map((s) => [s.id, s.value ? { version: s.version, api: s.value } : this.serviceApi.get(s.id)!]));
+    const serviceRecords = [...this.serviceApi.values()].map(({ api }) =>
+      toService(api, counts.get(api.ID) ?? { running: 0, desiredGlobal: 0 }),
     );
-    put('tasks', this.tables.tasks, taskRecords);
-    if (networks) put('networks', this.tables.networks, networks.map(toNetwork));
+    const changes: Partial<Record<Entity, EntityDiff<{ id: string }>>> = {};
+    const diffs: [Entity, EntityDiff<{ id: string }> | null][] = [
+      ['nodes', this.tables.nodes.replace(nodes.map(toNode))],
+      ['services', this.tables.services.replace(serviceRecords)],
+      ['tasks', taskDiff],
+      ['networks', networks ? this.tables.networks.replace(networks.map(toNetwork)) : null],
+    ];
+    for (const [name, diff] of diffs) if (diff) changes[name] = diff;
 
     const health = computeHealth({
       nodes: this.tables.nodes.values(),
@@ -233,6 +276,7 @@ export class LiveTopology {
       tokensRotatedAt: this.options.tokensRotatedAt?.() ?? null,
       now: (this.options.now ?? Date.now)(),
     });
+    health.warnings.push(...(this.options.extraWarnings?.((this.options.now ?? Date.now)()) ?? []));
     const healthJson = JSON.stringify(health);
     const healthChanged = healthJson !== this.healthJson;
     this.health = health;

@@ -1,8 +1,11 @@
-import type { TopologySnapshot } from '../../contract.js';
+import type { HealthWarning, TopologySnapshot } from '../../contract.js';
 import type { ActivityLog } from '../activity/activity-log.js';
 import type { ClusterService } from '../clusters/cluster-service.js';
 import type { EventBus } from '../events.js';
 import { LiveTopology, type LiveTopologyOptions } from './live-topology.js';
+
+/** Health warnings about a cluster that the swarm itself cannot say (sync: read on every refresh). */
+export type HealthSource = (clusterId: string, now: number) => HealthWarning[];
 
 /**
  * One live model per watched cluster, shared by every window that watches it
@@ -10,6 +13,7 @@ import { LiveTopology, type LiveTopologyOptions } from './live-topology.js';
  */
 export class TopologyService {
   private readonly live = new Map<string, { model: Promise<LiveTopology>; watchers: number }>();
+  private readonly healthSources: HealthSource[] = [];
 
   constructor(
     private readonly clusters: ClusterService,
@@ -41,6 +45,11 @@ export class TopologyService {
     (await entry.model.catch(() => null))?.stop();
   }
 
+  /** Warnings from outside the swarm's own state (backups, the registry), added to each model's health. */
+  addHealthSource(source: HealthSource): void {
+    this.healthSources.push(source);
+  }
+
   /** After an operation on the cluster: the map shows its effect at the next read, which is now. */
   refresh(clusterId: string): void {
     void this.live
@@ -61,7 +70,7 @@ export class TopologyService {
       link,
       (diff) => this.events.emit('topology:diff', diff),
       (state, error) => this.events.emit('topology:status', { clusterId, state, ...(error ? { error } : {}) }),
-      { tokensRotatedAt: rotated, ...this.options },
+      { tokensRotatedAt: rotated, extraWarnings: (now) => this.healthSources.flatMap((s) => s(clusterId, now)), ...this.options },
     );
     await model.start();
     return model;
