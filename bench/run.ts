@@ -13,6 +13,7 @@ const BENCHES: Record<string, Bench> = {
   tunnel: async () => (await import('./tunnel.js')).tunnelBench(),
   bootstrap: async () => (await import('./bootstrap.js')).bootstrapBench(),
   topology: async () => (await import('./topology.js')).topologyBench(),
+  production: async () => (await import('./production.js')).productionBench(),
 };
 const DEFAULT = ['cold-start'];
 

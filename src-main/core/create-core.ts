@@ -197,6 +197,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const backups = new SwarmBackups(production);
   await backups.load();
   backups.resume();
+  topology.addHealthSource((clusterId, now) => backups.healthWarnings(clusterId, now));
   const restore = new SwarmRestore(production, backups);
   const registry = new PrivateRegistry(production);
   await registry.load();

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import type { BackupCheck, BackupEncryption, BackupRecord, BackupSchedule, BackupState, ErrorCode } from '../../contract.js';
+import type { BackupCheck, BackupEncryption, BackupRecord, BackupSchedule, BackupState, ErrorCode, HealthWarning } from '../../contract.js';
 import { CoreError } from '../errors.js';
 import type { ProductionDeps } from '../production-deps.js';
 import { swarmApi, unlockKeyAccount } from '../swarm/swarm-api.js';
 import { openArchive, readHeader, sha256, unreadable } from './archive-format.js';
 import { beyondKeep, chooseBackupNode, refusal } from './backup-guard.js';
+import { backupWarnings } from './backup-health.js';
 import { recallBackupKey } from './backup-keys.js';
 import { DEFAULT_REMOTE_TIMEOUTS, type RemoteTimeouts } from './backup-remote.js';
 import { BackupRun, type RunOptions } from './backup-run.js';
@@ -30,6 +31,8 @@ export class SwarmBackups {
   private readonly options: BackupOptions;
   private readonly running = new Set<string>();
   private readonly timers: BackupTimers;
+  /** The newest backup's time per cluster, as last listed: the health panel reads it on every model refresh. */
+  private readonly newest = new Map<string, string | null>();
 
   constructor(
     private readonly deps: ProductionDeps,
@@ -57,14 +60,25 @@ export class SwarmBackups {
   async get(clusterId: string): Promise<BackupState> {
     this.profileOf(clusterId);
     const settings = this.store.settings(clusterId);
+    const backups = await this.store.list(clusterId);
+    this.newest.set(clusterId, backups[0]?.createdAt ?? null);
     return {
       clusterId,
       schedule: settings.schedule,
-      backups: await this.store.list(clusterId),
+      backups,
       running: this.running.has(clusterId),
       nextAt: settings.schedule.everyHours === null ? null : (this.timers.at(clusterId)?.toISOString() ?? null),
       lastFailure: settings.lastFailure,
     };
+  }
+
+  /** Warnings for the health panel; the first call for a cluster reads its list and answers at the next refresh. */
+  healthWarnings(clusterId: string, now: number): HealthWarning[] {
+    if (!this.newest.has(clusterId)) {
+      void this.get(clusterId).catch(() => undefined);
+      return [];
+    }
+    return backupWarnings(this.newest.get(clusterId) ?? null, this.store.settings(clusterId).schedule.everyHours, now);
   }
 
   async check(clusterId: string, nodeId?: string): Promise<BackupCheck> {

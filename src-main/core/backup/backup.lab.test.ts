@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { BackupCheck, BackupProgress, BackupRecord, BackupState, Result } from '../../contract.js';
+import type { BackupCheck, BackupProgress, BackupRecord, BackupState, Result, TopologySnapshot } from '../../contract.js';
 import { hostInput, lab, LAB_IMAGES } from '../../../test/lab/index.js';
 import { describeLab } from '../../../test/lab/suite.js';
 import { memoryLogger, testCore } from '../../../test/support/core.js';
@@ -106,6 +106,13 @@ describeLab('swarm backups', () => {
 
   it('backs up through a non-leader manager of an autolocked swarm, which comes back unlocked and Reachable', async () => {
     const leader = await lab.swarm.leader(m1());
+    // The health panel says there is no backup yet (read once per model; the list is read on first use).
+    const healthCodes = async (): Promise<string[]> => {
+      const snapshot = ok<TopologySnapshot>(await core.dispatch('topology.watch', { clusterId }));
+      ok(await core.dispatch('topology.unwatch', { clusterId }));
+      return snapshot.health.warnings.map((w) => w.code);
+    };
+    await expect.poll(healthCodes, { timeout: 30_000 }).toContain('BACKUP_MISSING');
     const check = ok<BackupCheck>(await core.dispatch('backups.check', { clusterId }));
     expect(check).toMatchObject({ refused: null, warnings: [], autolock: true });
     expect(check.node?.hostname).not.toBe(leader);
@@ -118,6 +125,8 @@ describeLab('swarm backups', () => {
     );
     expect(record).toMatchObject({ clusterId, node: check.node!, encryption: 'keychain', managers: 3, autolock: true });
     expect(record.node.hostname).not.toBe(leader);
+    await expect.poll(healthCodes, { timeout: 30_000 }).not.toContain('BACKUP_MISSING');
+    expect(await healthCodes()).not.toContain('BACKUP_STALE');
     const steps = progress()
       .filter((p) => p.state !== 'running')
       .map((p) => `${p.step}=${p.state}`);
