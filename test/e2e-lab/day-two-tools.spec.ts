@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
@@ -273,6 +274,48 @@ test('a compose stack is checked, deployed and removed from the Stacks tab', asy
     await expect.poll(() => inStack('service'), { timeout: 30_000 }).toEqual([]);
     await expect.poll(() => inStack('network'), { timeout: 30_000 }).toEqual([]);
     expect(await inStack('config')).toEqual([]);
+  } finally {
+    stopTrusting();
+  }
+});
+
+test('a backup of a single-manager swarm from the Backups tab: acknowledged, passphrase-encrypted, and the passphrase nowhere on disk', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const stopTrusting = trustHostKeysWhileRunning(page);
+  const manager = lab.managers[0]!.name;
+  const passphrase = 'correct horse battery e2e';
+  try {
+    await openWeb(page);
+    await page.getByRole('tab', { name: 'Backups' }).click();
+    await expect(page.getByText('No backups of this cluster yet.')).toBeVisible();
+    await page.getByRole('button', { name: 'Back up now…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Back up the swarm state' });
+    await expect(dialog).toContainText(`This swarm has a single manager, ${manager}`);
+    const start = dialog.getByRole('button', { name: 'Back up' });
+    await expect(start).toBeDisabled();
+    await dialog.getByLabel(/I understand that the swarm cannot be managed/).check();
+    await dialog.getByLabel('A passphrase you type now').check();
+    await dialog.getByLabel('Passphrase', { exact: true }).fill(passphrase);
+    await dialog.getByLabel('Passphrase again').fill(`${passphrase}!`);
+    await start.click();
+    await expect(dialog).toContainText('The two passphrases differ.');
+    await dialog.getByLabel('Passphrase again').fill(passphrase);
+    await start.click();
+    await expect(dialog.getByText(new RegExp(`^Backup taken from ${manager} in`))).toBeVisible({ timeout: 240_000 });
+    await expect(dialog).not.toContainText(passphrase);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect(page.getByRole('table')).toContainText(manager);
+    await expect(page.getByRole('table')).toContainText('Passphrase');
+
+    // The manager is back and the swarm answers; the archive is on this workstation, the passphrase in no file.
+    const state = await lab.swarm.docker(manager, ['info', '--format', '{{.Swarm.LocalNodeState}}']);
+    expect(state.stdout.trim()).toBe('active');
+    // grep -r exits 1 when nothing matches: what this test wants.
+    expect(spawnSync('grep', ['-rqF', passphrase, dataDir]).status).toBe(1);
+    const archives = await readdir(join(dataDir, 'backups'), { recursive: true });
+    expect(archives.some((name) => name.endsWith('.swarmbak'))).toBe(true);
   } finally {
     stopTrusting();
   }

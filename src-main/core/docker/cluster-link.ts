@@ -57,12 +57,20 @@ export class ClusterLink extends EventEmitter<{ status: [ClusterLinkStatus] }> {
     for (let attempt = 0; ; attempt++) {
       const { manager, session } = await this.reachableManager();
       try {
-        return await session.request(kind, call, 1);
+        const result = await session.request(kind, call, 1);
+        // A manager that said "not a manager" while its Docker was starting is one again.
+        this.notManagers.delete(manager.name);
+        return result;
       } catch (err) {
         const quorum = asQuorumError(err);
         if (quorum) throw quorum;
         const notManager = NOT_A_MANAGER.test(errorText(err));
-        if (notManager) this.notManagers.add(manager.name);
+        if (notManager) {
+          this.notManagers.add(manager.name);
+          // The next attempt starts past it: when every host is marked (a manager restarting said
+          // so too), staying on this one would ask a worker forever.
+          if (this.managers[this.currentIndex] === manager) this.currentIndex = (this.currentIndex + 1) % this.managers.length;
+        }
         const tryAnother = notManager || (err instanceof CoreError && err.code === 'SSH_LINK_LOST');
         if (!tryAnother || attempt >= this.managers.length) throw err;
       }
