@@ -198,12 +198,23 @@ function fail(name: string, log: string): never {
   throw new LabError(`${name} exited during start-up; end of ${log}:\n${tail}`);
 }
 
+/**
+ * The daemons outlive the test that starts them, so they must not keep its per-test folders: a
+ * suite with a private keyring sets XDG_RUNTIME_DIR (where runc keeps its state) and TMPDIR to
+ * temp folders it deletes afterwards, which broke every later `docker exec` in the lab.
+ */
+function daemonEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of ['XDG_RUNTIME_DIR', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'DBUS_SESSION_BUS_ADDRESS', 'TMPDIR']) delete env[key];
+  return env;
+}
+
 function spawnDaemon(cmd: string, args: string[], logFile: string): number {
   // Truncated at each start: one run's log, not an ever-growing file.
   const log = openSync(logFile, 'w');
   try {
     // Own session: the daemon must outlive the CLI's `up` and not get the test's signals.
-    const child = spawn(cmd, args, { detached: true, stdio: ['ignore', log, log] });
+    const child = spawn(cmd, args, { detached: true, stdio: ['ignore', log, log], env: daemonEnv() });
     child.on('error', () => {
       /* reported through the wait below (the process is not alive) */
     });
