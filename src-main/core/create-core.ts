@@ -201,6 +201,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const restore = new SwarmRestore(production, backups);
   const registry = new PrivateRegistry(production);
   await registry.load();
+  topology.addHealthSource((clusterId) => registry.healthWarnings(clusterId));
   const setup = new SetupService({
     records,
     planHosts,
