@@ -20,6 +20,7 @@ import {
   type RemoteTimeouts,
 } from './backup-remote.js';
 import type { BackupStore, PendingArchive } from './backup-store.js';
+import { clearDockerStartLimit } from '../docker/docker-unit.js';
 
 export interface RunOptions {
   nodeId?: string | undefined;
@@ -223,6 +224,7 @@ export class BackupRun {
   private async bringBack(p: Prepared, unlockKey: string | null): Promise<void> {
     const state = await this.step('start', async () => {
       try {
+        await clearDockerStartLimit(p.handle);
         await sudoMust(p.handle, ['systemctl', 'start', 'docker'], this.timeouts.serviceMs);
         return await waitDockerBack(p.handle, this.timeouts.dockerBackMs);
       } catch (err) {

@@ -20,6 +20,7 @@ import {
 import { addManagers, removeOldManagers, staleRaftAddress } from './restore-managers.js';
 import { unlockNodeKey } from './restore-node-key.js';
 import { retargetDockerState } from './restore-state-file.js';
+import { clearDockerStartLimit } from '../docker/docker-unit.js';
 
 export interface RestoreTimeouts {
   /** systemctl stop/start. */
@@ -132,6 +133,7 @@ export class RestoreRun {
     if (record.autolock)
       await this.step('unlock', 'unlock the restored node key with the unlock key valid at backup time', () => this.unlock(archiveKey));
     await this.step('start', 'sudo systemctl start docker', async () => {
+      await clearDockerStartLimit(this.target);
       await sudoMust(this.target, ['systemctl', 'start', 'docker'], this.timeouts.serviceMs);
       this.started = true;
       // A restored manager without its peers stays `pending`; it takes the init once its control API is up.

@@ -16,6 +16,7 @@ import {
   type NodeDaemonJson,
 } from './daemon-json.js';
 import { notBack, waitBack, type BackTimeouts } from './daemon-wait.js';
+import { clearDockerStartLimit } from '../docker/docker-unit.js';
 
 export interface RolloutNode {
   alias: string;
@@ -154,6 +155,7 @@ export class DaemonRollout {
     const started = Date.now();
     let result;
     try {
+      await clearDockerStartLimit(handle);
       result = await handle.exec(['systemctl', 'restart', 'docker'], { sudo: true, timeoutMs: this.timeouts.restartMs });
     } catch (err) {
       const e = asCoreError(err);
