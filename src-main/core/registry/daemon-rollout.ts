@@ -3,7 +3,7 @@ import { matchHost } from '../clusters/adoption.js';
 import type { ClusterLink } from '../docker/cluster-link.js';
 import { CoreError } from '../errors.js';
 import type { ProductionDeps } from '../production-deps.js';
-import { swarmApi, dockerMessage, type SwarmNode } from '../swarm/swarm-api.js';
+import { swarmApi, dockerMessage, unlockKeyAccount, type SwarmNode } from '../swarm/swarm-api.js';
 import { withTimeout } from '../util/with-timeout.js';
 import {
   backupStamp,
@@ -97,10 +97,23 @@ export class DaemonRollout {
     return restartOrder(await readNodes(link), this.deps.records.list());
   }
 
+  /**
+   * An autolocked manager comes back from the restart locked. Its key is read now, while the swarm
+   * is unlocked, and kept in this session's memory (not written anywhere), so the unlock after each
+   * restart never waits on a question nobody may be there to answer; the current key also wins
+   * over an older one in the keychain.
+   */
+  private async keepUnlockKey(swarmId: string | null, link: ClusterLink): Promise<void> {
+    if (!swarmId) return;
+    const key = await link.request('read', (d) => swarmApi.unlockKey(d)).catch(() => null);
+    if (key) await this.deps.vault.remember(unlockKeyAccount(swarmId), key, { persist: false });
+  }
+
   async run(clusterId: string, endpoint: string, emit: Emit): Promise<void> {
     if (!validEndpoint(endpoint)) throw refused(`${endpoint} is not a registry address (host:port)`);
     const { profile, link } = await this.deps.clusters.linkOf(clusterId);
     const nodes = restartOrder(await readNodes(link), this.deps.records.list());
+    await this.keepUnlockKey(profile.swarmId, link);
 
     const plans: { node: RolloutNode; file: NodeDaemonJson; text: string | null }[] = [];
     for (const node of nodes) {
