@@ -95,6 +95,7 @@ export async function productionBench({ rounds = 3 } = {}): Promise<string> {
 
     say('registry without TLS: rolling restart');
     const snapshot = must<TopologySnapshot>(await core.dispatch('topology.watch', { clusterId }));
+    must(await core.dispatch('topology.unwatch', { clusterId }));
     const worker = snapshot.nodes.find((n) => n.role === 'worker')!;
     const from = events.length;
     const started = Date.now();

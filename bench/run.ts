@@ -41,3 +41,5 @@ const body = Object.keys(BENCHES)
   .filter((name) => sections.has(name))
   .map((name) => `<!-- bench:${name} -->\n${sections.get(name)}\n`);
 await writeFile(RESULTS, `# Benchmark results\n\n${body.join('\n')}`);
+// The benchmarks' cores have no close: their SSH links would keep retrying hosts the labs took down.
+process.exit(0);
