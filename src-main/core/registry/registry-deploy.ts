@@ -4,7 +4,7 @@ import type { ProductionDeps } from '../production-deps.js';
 import { dial, dockerMessage } from '../swarm/swarm-api.js';
 import type { DaemonRollout } from './daemon-rollout.js';
 import { createCa, htpasswdLine, issueServerCertificate, reusableCa, type RegistryCa } from './registry-certs.js';
-import { findService, waitTaskRunning, type RegistryAuth } from './registry-docker.js';
+import { findService, waitTaskRunning, waitUpdated, type RegistryAuth } from './registry-docker.js';
 import { registryGet, type RegistryTarget } from './registry-http.js';
 import type { RegistryContext } from './registry-plan.js';
 import { REGISTRY_LABEL, REGISTRY_SERVICE, registryServiceSpec, type SecretNames } from './registry-rules.js';
@@ -184,6 +184,7 @@ export class RegistryDeployment {
           body: spec,
         }),
       );
+      await waitUpdated(link, existing.ID, this.timeouts.serviceMs);
     } else {
       await link.request('write', (d) => d.createService(spec as never));
     }

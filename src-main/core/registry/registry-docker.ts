@@ -79,6 +79,33 @@ export async function waitTaskRunning(link: ClusterLink, service: string, nodeId
   }
 }
 
+const NOTHING_TO_ROLL_MS = 10_000;
+
+/**
+ * Until an update of the service has rolled out. Right after the update call the old task still
+ * runs and is still desired running: a check made then talks to the registry that is about to
+ * stop (seen as a pushed image missing from the new one). A paused or rolled-back update fails.
+ * Docker clears the status on every update and sets it only when tasks must change, so a status
+ * still empty after a while means there was nothing to roll out (the same spec deployed again).
+ */
+export async function waitUpdated(link: ClusterLink, serviceId: string, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  const deadline = started + timeoutMs;
+  for (;;) {
+    const service = (await link.request('read', (d) => d.getService(serviceId).inspect())) as {
+      UpdateStatus?: { State?: string; Message?: string };
+    };
+    const state = service.UpdateStatus?.State;
+    if (state === 'completed' || (state === undefined && Date.now() - started > NOTHING_TO_ROLL_MS)) return;
+    if (state === 'paused' || state?.startsWith('rollback')) {
+      throw new Error(`the service update ${state}: ${service.UpdateStatus?.Message ?? ''}`.trim());
+    }
+    if (Date.now() > deadline)
+      throw new Error(`the service update did not finish within ${Math.round(timeoutMs / 1000)} s (${state ?? 'no status'})`);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
 export interface ServiceListed {
   ID: string;
   Version: { Index: number };
