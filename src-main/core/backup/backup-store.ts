@@ -6,6 +6,7 @@ import type { BackupRecord, BackupSchedule, ErrorCode } from '../../contract.js'
 import { CoreError } from '../errors.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import { SerialQueue } from '../util/serial-queue.js';
+import { readJsonFile } from '../store/json-file.js';
 
 export const BACKUPS_FILE_NAME = 'backups.json';
 export const ARCHIVE_SUFFIX = '.swarmbak';
@@ -72,19 +73,7 @@ export class BackupStore {
 
   async load(): Promise<void> {
     await this.dropPartials();
-    let text: string;
-    try {
-      text = await readFile(this.settingsPath, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
-    }
-    try {
-      this.data = fileSchema.parse(JSON.parse(text));
-    } catch {
-      // Never overwrite what we cannot read: the operator may want it back.
-      await rename(this.settingsPath, `${this.settingsPath}.corrupt-${Date.now()}`);
-    }
+    this.data = (await readJsonFile(this.settingsPath, fileSchema)) ?? this.data;
   }
 
   /** Archives a crash (or a closed app) left half-written are no backups: gone at start. */

@@ -1,4 +1,3 @@
-import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { EdgeConfig } from '../../contract.js';
@@ -6,6 +5,7 @@ import { edgeConfigureSchema } from '../api/schemas.js';
 import { CoreError } from '../errors.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import { SerialQueue } from '../util/serial-queue.js';
+import { readJsonFile } from '../store/json-file.js';
 
 export const EDGE_FILE_NAME = 'edge.json';
 
@@ -36,26 +36,8 @@ export class EdgeStore {
   }
 
   async load(): Promise<void> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
-    }
-    let parsed: z.infer<typeof fileSchema> | null = null;
-    try {
-      const result = fileSchema.safeParse(JSON.parse(text));
-      if (result.success) parsed = result.data;
-    } catch {
-      // Not JSON: set aside below.
-    }
-    if (!parsed) {
-      // Never overwrite what we cannot read: the operator may want it back.
-      await rename(this.path, `${this.path}.corrupt-${Date.now()}`);
-      return;
-    }
-    this.entries = new Map(Object.entries(parsed.clusters));
+    const parsed = await readJsonFile(this.path, fileSchema);
+    if (parsed) this.entries = new Map(Object.entries(parsed.clusters));
   }
 
   get(clusterId: string): EdgeEntry | null {

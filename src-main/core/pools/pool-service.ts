@@ -1,4 +1,3 @@
-import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { NodePoolInput, PoolScriptInfo } from '../../contract.js';
@@ -13,6 +12,7 @@ import type { EventBus } from '../events.js';
 import { PoolLabeler, type PoolNode } from './pool-labeler.js';
 import type { TopologyService } from '../topology/topology-service.js';
 import { generateUserData, POOL_LABEL_KEY, staleReasons, stampOf } from './user-data.js';
+import { readJsonFile } from '../store/json-file.js';
 
 export const POOLS_FILE_NAME = 'pools.json';
 
@@ -86,19 +86,7 @@ export class NodePools {
   }
 
   async load(): Promise<void> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
-    }
-    try {
-      this.data = fileSchema.parse(JSON.parse(text));
-    } catch {
-      // Never overwrite what we cannot read: the operator may want it back.
-      await rename(this.path, `${this.path}.corrupt-${Date.now()}`);
-    }
+    this.data = (await readJsonFile(this.path, fileSchema)) ?? this.data;
   }
 
   async writeUserData(clusterId: string, pool: NodePoolInput, path: string): Promise<PoolScriptInfo> {

@@ -1,8 +1,8 @@
-import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import { SerialQueue } from '../util/serial-queue.js';
+import { readJsonFile } from '../store/json-file.js';
 
 export const REGISTRY_FILE_NAME = 'registry.json';
 
@@ -43,19 +43,7 @@ export class RegistryStore {
   }
 
   async load(): Promise<void> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
-    }
-    try {
-      this.data = fileSchema.parse(JSON.parse(text));
-    } catch {
-      // Never overwrite what we cannot read: the operator may want it back.
-      await rename(this.path, `${this.path}.corrupt-${Date.now()}`);
-    }
+    this.data = (await readJsonFile(this.path, fileSchema)) ?? this.data;
   }
 
   get(clusterId: string): RegistryRecord | null {
