@@ -176,6 +176,39 @@ export interface SwarmPlan {
   dedicatedManagers: boolean;
   autolock: boolean;
   networks: PlanNetwork[];
+  /** Production steps run once the swarm is verified; absent (plans written before them) means none. */
+  extras?: PlanExtras;
+}
+
+/** The private registry as a wizard step: pinned to a plan host, whose node is known once the swarm runs. */
+export interface PlanRegistry {
+  /** The plan host the replica is pinned to (its storage, a named volume, lives there). */
+  host: string;
+  port: number;
+  publish: 'host' | 'ingress';
+  image: string;
+  mode: RegistryMode;
+  /** The address every node pulls from; null: the host's advertise address. */
+  address: string | null;
+  /** TLS only: basic auth; the password is typed when the run starts and kept in the keychain, never in the plan. */
+  username: string | null;
+  acknowledgeInsecure: boolean;
+  /** One of the plan's networks to attach the service to; null: none. */
+  network: string | null;
+}
+
+/** Routine backups as a wizard step (the keychain key); `firstNow` takes the first backup at the end of the run. */
+export interface PlanBackups {
+  everyHours: number | null;
+  keep: number;
+  firstNow: boolean;
+}
+
+/** Optional steps of the plan after the swarm is verified, in this order; null: not in this plan. */
+export interface PlanExtras {
+  registry: PlanRegistry | null;
+  backups: PlanBackups | null;
+  edge: EdgeConfig | null;
 }
 
 export type PlanFindingCode =
@@ -202,7 +235,17 @@ export type PlanFindingCode =
   | 'SUBNET_OVERLAPS_POOL'
   | 'SUBNET_OVERLAPS_INGRESS'
   | 'SUBNET_OVERLAPS_NETWORK'
-  | 'ENCRYPTED_NEEDS_ESP';
+  | 'ENCRYPTED_NEEDS_ESP'
+  | 'REGISTRY_HOST_NOT_IN_PLAN'
+  | 'REGISTRY_NEEDS_TWO_HOSTS'
+  | 'REGISTRY_HOST_DRAINED'
+  | 'REGISTRY_NETWORK_NOT_IN_PLAN'
+  | 'REGISTRY_INSECURE_UNACKNOWLEDGED'
+  | 'REGISTRY_INSECURE_PUBLIC'
+  | 'REGISTRY_INSECURE_LOGIN'
+  | 'REGISTRY_NO_TLS'
+  | 'BACKUPS_NEED_THREE_MANAGERS'
+  | 'EDGE_HOST_UNKNOWN';
 
 export interface PlanFinding {
   /** An error blocks the run; a warning does not; `acknowledgeable` errors run once the operator acknowledges them. */
@@ -266,13 +309,17 @@ export interface PreflightReport {
   passed: boolean;
 }
 
-export type BootstrapStepId = 'init' | 'joinManager' | 'joinWorkers' | 'drainManagers' | 'networks' | 'verify';
+export type BootstrapStepId =
+  'init' | 'joinManager' | 'joinWorkers' | 'drainManagers' | 'networks' | 'verify' | 'registry' | 'backups' | 'edge';
 
 /** One operation the bootstrap will perform, as Docker's CLI would spell it (no secret in it). */
 export interface PlannedOperation {
   step: BootstrapStepId;
   host: string | null;
   command: string;
+  /** An operation that is not one Docker command (a production step): worded by the renderer; `command` may be ''. */
+  code?: string;
+  params?: Record<string, string>;
 }
 
 export type StepState = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled';
@@ -953,7 +1000,12 @@ export interface Contract {
     /** The exact operations a run would perform now, in order. */
     review(input: { plan: SwarmPlan }): Promise<PlannedOperation[]>;
     /** Starts the bootstrap; progress comes as `setup:step`, `setup:log` and `setup:finished`. */
-    run(input: { plan: SwarmPlan; acknowledgeEvenManagers: boolean }): Promise<{ runId: string; steps: BootstrapStepStatus[] }>;
+    /** `registryPassword`: the registry login's password when the plan's registry has a username (kept in the keychain). */
+    run(input: {
+      plan: SwarmPlan;
+      acknowledgeEvenManagers: boolean;
+      registryPassword?: string;
+    }): Promise<{ runId: string; steps: BootstrapStepStatus[] }>;
     /** Stops between steps; the next run resumes from what is there. */
     cancel(input: { runId: string }): Promise<void>;
     /** The unlock key of an autolocked swarm just made, once: it is in the keychain, and the operator should keep a copy elsewhere. */

@@ -30,6 +30,7 @@ import {
   planOnlySchema,
   runIdInputSchema,
   validatePlanSchema,
+  setupRunSchema,
   answerHostKeySchema,
   answerSecretSchema,
   byIdSchema,
@@ -210,6 +211,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     activity,
     events,
     logger: options.logger,
+    production: { registry, backups, edge },
     ...(options.nodeReadyTimeoutMs ? { readyTimeoutMs: options.nodeReadyTimeoutMs } : {}),
   });
 
@@ -299,7 +301,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'setup.hostFacts': { schema: hostFactsSchema, handle: ({ hosts: aliases }) => setup.hostFacts(aliases) },
     'setup.preflight': { schema: planOnlySchema, handle: ({ plan }) => setup.preflight(plan) },
     'setup.review': { schema: planOnlySchema, handle: ({ plan }) => setup.review(plan) },
-    'setup.run': { schema: validatePlanSchema, handle: ({ plan, acknowledgeEvenManagers }) => setup.run(plan, acknowledgeEvenManagers) },
+    'setup.run': {
+      schema: setupRunSchema,
+      handle: ({ plan, acknowledgeEvenManagers, registryPassword }) => setup.run(plan, acknowledgeEvenManagers, registryPassword),
+    },
     'setup.cancel': { schema: runIdInputSchema, handle: ({ runId }) => setup.cancel(runId) },
     'setup.revealUnlockKey': { schema: runIdInputSchema, handle: ({ runId }) => setup.revealUnlockKey(runId) },
     'settings.get': { schema: noInputSchema, handle: () => settings.get() },

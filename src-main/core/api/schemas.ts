@@ -7,6 +7,7 @@ import type {
   RemoveClusterInput,
   RenameClusterInput,
   SettingsPatch,
+  SwarmPlan,
 } from '../../contract.js';
 
 // Hostnames per RFC 1123 labels, IPv4, or a bracketed IPv6; an ssh_config alias is a
@@ -110,40 +111,6 @@ export const answerSecretSchema = z.strictObject({
   remember: z.boolean(),
 });
 
-// Swarm setup. The plan's shape is checked here; what it means (quorum, overlaps) is
-// judged by the plan validation, which reports findings rather than refusing the call.
-const planHostSchema = z.strictObject({
-  host: aliasSchema,
-  role: z.enum(['manager', 'worker']),
-  advertiseAddress: z
-    .string()
-    .trim()
-    .max(64, 'ADDRESS_INVALID')
-    .regex(/^[0-9A-Fa-f:.]+$/, 'ADDRESS_INVALID')
-    .nullable(),
-});
-const planNetworkSchema = z.strictObject({
-  name: z.string().trim().max(128, 'NAME_TOO_LONG'),
-  subnet: z.string().trim().max(64),
-  encrypted: z.boolean(),
-  attachable: z.boolean(),
-});
-export const swarmPlanSchema = z.strictObject({
-  // An empty name passes the shape check: the plan validation reports it (NAME_EMPTY) beside the field.
-  name: z.string().trim().max(64, 'NAME_TOO_LONG'),
-  hosts: z.array(planHostSchema).max(1000),
-  addressPool: z
-    .strictObject({
-      subnets: z.array(z.string().trim().max(64)).min(1).max(32),
-      subnetSize: z.number().int(),
-    })
-    .nullable(),
-  dedicatedManagers: z.boolean(),
-  autolock: z.boolean(),
-  networks: z.array(planNetworkSchema).max(64),
-});
-export const validatePlanSchema = z.strictObject({ plan: swarmPlanSchema, acknowledgeEvenManagers: z.boolean() });
-export const planOnlySchema = z.strictObject({ plan: swarmPlanSchema });
 export const importPlanSchema = z.strictObject({ yaml: z.string().max(1_000_000) });
 export const hostFactsSchema = z.strictObject({ hosts: z.array(aliasSchema).min(1).max(1000) });
 const runIdSchema = z.string().regex(/^[a-f0-9-]{8,64}$/, 'ID_INVALID');
@@ -357,18 +324,16 @@ export const backupRunSchema = z.strictObject({
   encryption: z.enum(['keychain', 'passphrase']),
   passphrase: passphrase.optional(),
 });
-export const backupConfigureSchema = z.strictObject({
-  ...clusterRef,
-  schedule: z.strictObject({
-    everyHours: z
-      .number()
-      .int()
-      .min(1)
-      .max(24 * 30)
-      .nullable(),
-    keep: z.number().int().min(1).max(1000),
-  }),
+const backupSchedule = z.strictObject({
+  everyHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .nullable(),
+  keep: z.number().int().min(1).max(1000),
 });
+export const backupConfigureSchema = z.strictObject({ ...clusterRef, schedule: backupSchedule });
 export const backupRefSchema = z.strictObject({ ...clusterRef, backupId });
 export const restoreCheckSchema = z.strictObject({ ...clusterRef, backupId, host: aliasSchema, passphrase: passphrase.optional() });
 export const restoreRunSchema = z.strictObject({
@@ -398,9 +363,63 @@ export const registryConfigSchema = z.strictObject({
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'INVALID_VALUE')
     .nullable(),
 }) satisfies z.ZodType<RegistryConfig>;
+const registryPassword = z.string().min(8, 'INVALID_VALUE').max(1024, 'INVALID_VALUE');
 export const registryPlanSchema = z.strictObject({ ...clusterRef, config: registryConfigSchema });
 export const registryDeploySchema = z.strictObject({
   ...clusterRef,
   config: registryConfigSchema,
-  password: z.string().min(8, 'INVALID_VALUE').max(1024, 'INVALID_VALUE').optional(),
+  password: registryPassword.optional(),
 });
+
+// Swarm setup. The plan's shape is checked here; what it means (quorum, overlaps) is
+// judged by the plan validation, which reports findings rather than refusing the call.
+const planHostSchema = z.strictObject({
+  host: aliasSchema,
+  role: z.enum(['manager', 'worker']),
+  advertiseAddress: z
+    .string()
+    .trim()
+    .max(64, 'ADDRESS_INVALID')
+    .regex(/^[0-9A-Fa-f:.]+$/, 'ADDRESS_INVALID')
+    .nullable(),
+});
+const planNetworkSchema = z.strictObject({
+  name: z.string().trim().max(128, 'NAME_TOO_LONG'),
+  subnet: z.string().trim().max(64),
+  encrypted: z.boolean(),
+  attachable: z.boolean(),
+});
+export const swarmPlanSchema = z.strictObject({
+  // An empty name passes the shape check: the plan validation reports it (NAME_EMPTY) beside the field.
+  name: z.string().trim().max(64, 'NAME_TOO_LONG'),
+  hosts: z.array(planHostSchema).max(1000),
+  addressPool: z
+    .strictObject({
+      subnets: z.array(z.string().trim().max(64)).min(1).max(32),
+      subnetSize: z.number().int(),
+    })
+    .nullable(),
+  dedicatedManagers: z.boolean(),
+  autolock: z.boolean(),
+  networks: z.array(planNetworkSchema).max(64),
+  extras: z
+    .strictObject({
+      registry: z
+        .strictObject({
+          ...registryConfigSchema.omit({ nodeId: true, address: true }).shape,
+          host: aliasSchema,
+          address: addressSchema.nullable(),
+        })
+        .nullable(),
+      backups: z.strictObject({ ...backupSchedule.shape, firstNow: z.boolean() }).nullable(),
+      edge: edgeConfigSchema.nullable(),
+    })
+    .optional(),
+}) satisfies z.ZodType<SwarmPlan>;
+export const validatePlanSchema = z.strictObject({ plan: swarmPlanSchema, acknowledgeEvenManagers: z.boolean() });
+export const setupRunSchema = z.strictObject({
+  plan: swarmPlanSchema,
+  acknowledgeEvenManagers: z.boolean(),
+  registryPassword: registryPassword.optional(),
+});
+export const planOnlySchema = z.strictObject({ plan: swarmPlanSchema });

@@ -38,7 +38,8 @@ export class BootstrapSteps {
     private readonly tools: StepTools,
   ) {}
 
-  run(step: BootstrapStepId, host: string | null): Promise<StepResult> {
+  /** The swarm's own steps; the production steps after `verify` are ExtrasSteps'. */
+  run(step: Exclude<BootstrapStepId, 'registry' | 'backups' | 'edge'>, host: string | null): Promise<StepResult> {
     switch (step) {
       case 'init':
         return this.init();

@@ -4,11 +4,12 @@ import type Docker from 'dockerode';
 import type { ActivityLog } from '../activity/activity-log.js';
 import { CoreError, toContractError } from '../errors.js';
 import type { SecretVault } from '../keychain/secret-vault.js';
-import { resolveAdvertise } from './host-facts.js';
 import type { PlanHostHandle } from './plan-hosts.js';
 import { readPlanState, type PlanState } from './swarm-state.js';
 import { dockerMessage } from './swarm-api.js';
 import { BootstrapSteps } from './bootstrap-steps.js';
+import { ExtrasSteps, type ProductionServices } from './bootstrap-extras.js';
+import { readEngineInfo, resolveAdvertise } from './host-facts.js';
 
 export interface BootstrapDeps {
   handle: (alias: string) => PlanHostHandle;
@@ -20,6 +21,10 @@ export interface BootstrapDeps {
   onLog: (line: string) => void;
   /** How long a joined node may take to show Ready (and Reachable). */
   readyTimeoutMs?: number;
+  /** The services the plan's production steps (registry, backups, edge) hand their configs to. */
+  production: ProductionServices;
+  /** The plan registry's login password, for this run only. */
+  registryPassword?: string;
 }
 
 export interface StepResult {
@@ -57,6 +62,10 @@ export class BootstrapRun {
     if (plan.dedicatedManagers) list.push(['drainManagers', null]);
     if (plan.networks.length > 0) list.push(['networks', null]);
     list.push(['verify', null]);
+    const extras = plan.extras;
+    if (extras?.registry) list.push(['registry', extras.registry.host]);
+    if (extras?.backups) list.push(['backups', null]);
+    if (extras?.edge) list.push(['edge', extras.edge.output.kind === 'ssh' ? extras.edge.output.host : null]);
     this.steps = list.map(([step, host], index) => ({ index, step, host, state: 'pending' }));
   }
 
@@ -101,6 +110,22 @@ export class BootstrapRun {
         if (this.context.swarmId) this.profileId = await this.deps.saveProfile(this.plan, this.context.swarmId);
       },
     });
+    const extras = new ExtrasSteps(this.plan, {
+      services: this.deps.production,
+      clusterId: () => this.profileId,
+      nodeOf: async (alias) => ({
+        nodeId: this.context.nodeIds.get(alias) ?? (await readEngineInfo(this.deps.handle(alias))).Swarm?.NodeID ?? '',
+        advertise: this.context.advertise.get(alias) ?? '',
+      }),
+      registryPassword: this.deps.registryPassword,
+      log: (line) => this.deps.onLog(line),
+    });
+    const runStep = (step: BootstrapStepId, host: string | null): Promise<StepResult> => {
+      if (step === 'registry') return extras.registry();
+      if (step === 'backups') return extras.backups();
+      if (step === 'edge') return extras.edge();
+      return steps.run(step, host);
+    };
     let error: ContractError | undefined;
     let summary: BootstrapOutcome['summary'] = null;
     for (const status of this.steps) {
@@ -111,7 +136,7 @@ export class BootstrapRun {
       if (error) continue;
       this.setStep(status, { state: 'running' });
       try {
-        const result = await steps.run(status.step, status.host);
+        const result = await runStep(status.step, status.host);
         this.setStep(status, { state: result.state, code: result.code, ...(result.params ? { params: result.params } : {}) });
         if (status.step === 'verify') summary = steps.summary;
       } catch (err) {

@@ -62,6 +62,54 @@ describe('planToYaml', () => {
   });
 });
 
+const EXTRAS: NonNullable<SwarmPlan['extras']> = {
+  registry: {
+    host: 'w1',
+    port: 5000,
+    publish: 'host',
+    image: 'registry:2',
+    mode: 'tls',
+    address: null,
+    username: 'deploy',
+    acknowledgeInsecure: false,
+    network: 'backend',
+  },
+  backups: { everyHours: 24, keep: 7, firstNow: true },
+  edge: {
+    port: 80,
+    label: { key: 'edge', value: 'true' },
+    format: 'haproxy',
+    name: 'web',
+    output: { kind: 'ssh', host: 'lb1', path: '/etc/haproxy/swarm.cfg', reload: ['systemctl', 'reload', 'haproxy'], sudo: true },
+  },
+};
+
+describe('plan extras in the file', () => {
+  it('round-trips the production steps, and a plan without them stays without', () => {
+    const withExtras = { ...PLAN, extras: EXTRAS };
+    const text = planToYaml(withExtras);
+    expect(text).toContain('extras:\n  registry:\n    host: w1\n');
+    expect(planFromYaml(text)).toEqual(withExtras);
+    const none = { ...PLAN, extras: { registry: null, backups: null, edge: null } };
+    expect(planFromYaml(planToYaml(none))).toEqual(none);
+    expect(VALID).not.toContain('extras');
+    expect(planFromYaml(VALID)).not.toHaveProperty('extras');
+  });
+
+  it('refuses a registry password written into the file', () => {
+    const text = planToYaml({ ...PLAN, extras: EXTRAS }).replace(
+      '    username: deploy\n',
+      '    username: deploy\n    password: hunter22\n',
+    );
+    expectProblem(text, 'SECRET_FIELD', { path: 'extras.registry.password' });
+  });
+
+  it('refuses an extras field the app does not know', () => {
+    const text = planToYaml({ ...PLAN, extras: EXTRAS }).replace('    firstNow: true\n', '    firstNow: true\n    offsite: s3\n');
+    expectProblem(text, 'SHAPE', { path: 'extras.backups.offsite', issue: 'UNKNOWN_FIELD' });
+  });
+});
+
 describe('planFromYaml', () => {
   it('round-trips a plan', () => {
     expect(planFromYaml(VALID)).toEqual(PLAN);

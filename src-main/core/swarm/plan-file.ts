@@ -1,6 +1,6 @@
 import { Document, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import type { SwarmPlan } from '../../contract.js';
+import type { PlanExtras, SwarmPlan } from '../../contract.js';
 import { SCHEMA_ISSUE_CODES } from '../../contract.js';
 import { swarmPlanSchema } from '../api/schemas.js';
 import { CoreError } from '../errors.js';
@@ -46,9 +46,43 @@ export function planToYaml(plan: SwarmPlan): string {
     dedicatedManagers: plan.dedicatedManagers,
     autolock: plan.autolock,
     networks: plan.networks.map((n) => ({ name: n.name, subnet: n.subnet, encrypted: n.encrypted, attachable: n.attachable })),
+    ...(plan.extras ? { extras: extrasToYaml(plan.extras) } : {}),
   });
   doc.commentBefore = HEADER;
   return doc.toString({ lineWidth: 0 });
+}
+
+function extrasToYaml({ registry, backups, edge }: PlanExtras): object {
+  return {
+    registry: registry && {
+      host: registry.host,
+      port: registry.port,
+      publish: registry.publish,
+      image: registry.image,
+      mode: registry.mode,
+      address: registry.address,
+      username: registry.username,
+      acknowledgeInsecure: registry.acknowledgeInsecure,
+      network: registry.network,
+    },
+    backups: backups && { everyHours: backups.everyHours, keep: backups.keep, firstNow: backups.firstNow },
+    edge: edge && {
+      port: edge.port,
+      label: edge.label && { key: edge.label.key, value: edge.label.value },
+      format: edge.format,
+      name: edge.name,
+      output:
+        edge.output.kind === 'file'
+          ? { kind: 'file', path: edge.output.path }
+          : {
+              kind: 'ssh',
+              host: edge.output.host,
+              path: edge.output.path,
+              reload: edge.output.reload && [...edge.output.reload],
+              sudo: edge.output.sudo,
+            },
+    },
+  };
 }
 
 export function planFromYaml(text: string): SwarmPlan {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HostRecord, PlanFindingCode, PlanHost, PlanNetwork, SwarmPlan } from '../../contract.js';
+import type { HostRecord, PlanExtras, PlanFindingCode, PlanHost, PlanNetwork, PlanRegistry, SwarmPlan } from '../../contract.js';
 import { faultTolerance, validatePlan } from './plan-validation.js';
 
 function host(alias: string, address: string, port = 22): HostRecord {
@@ -390,6 +390,89 @@ describe('validatePlan', () => {
         ['info', 'ENCRYPTED_NEEDS_ESP', 'networks.0.encrypted'],
         ['info', 'ENCRYPTED_NEEDS_ESP', 'networks.2.encrypted'],
       ]);
+    });
+  });
+
+  describe('production steps', () => {
+    const registry = (change: Partial<PlanRegistry> = {}): PlanRegistry => ({
+      host: 'w1',
+      port: 5000,
+      publish: 'host',
+      image: 'registry:2',
+      mode: 'tls',
+      address: null,
+      username: null,
+      acknowledgeInsecure: false,
+      network: null,
+      ...change,
+    });
+    const withExtras = (extras: Partial<PlanExtras>, plan = validPlan()): SwarmPlan => ({
+      ...plan,
+      extras: { registry: null, backups: null, edge: null, ...extras },
+    });
+
+    it('accepts a TLS registry on a plan host, backups with 3 managers, an edge list to a file', () => {
+      const plan = withExtras({
+        registry: registry({ network: 'backend', username: 'deploy' }),
+        backups: { everyHours: 24, keep: 7, firstNow: true },
+        edge: { port: 80, label: null, format: 'plain', name: 'web', output: { kind: 'file', path: '/tmp/targets' } },
+      });
+      expect(codes(plan)).toEqual(['ENCRYPTED_NEEDS_ESP']);
+    });
+
+    it('wants the registry on a plan host that runs tasks, on a plan network, with a second node to pull on', () => {
+      expect(finding(withExtras({ registry: registry({ host: 'n1' }) }), 'REGISTRY_HOST_NOT_IN_PLAN')).toMatchObject({
+        severity: 'error',
+        path: 'extras.registry.host',
+        params: { host: 'n1' },
+      });
+      const drained = withExtras({ registry: registry({ host: 'm1' }) }, { ...validPlan(), dedicatedManagers: true });
+      expect(finding(drained, 'REGISTRY_HOST_DRAINED')).toMatchObject({ severity: 'error', params: { host: 'm1' } });
+      expect(codes(withExtras({ registry: registry({ host: 'm1' }) }))).not.toContain('REGISTRY_HOST_DRAINED');
+      expect(finding(withExtras({ registry: registry({ network: 'front' }) }), 'REGISTRY_NETWORK_NOT_IN_PLAN')).toMatchObject({
+        path: 'extras.registry.network',
+        params: { network: 'front' },
+      });
+      const alone = withExtras({ registry: registry({ host: 'm1' }) }, { ...validPlan(), hosts: [planHost('m1', 'manager')] });
+      expect(codes(alone)).toContain('REGISTRY_NEEDS_TWO_HOSTS');
+    });
+
+    it('lets a registry without TLS through only acknowledged, on a private address, without a login', () => {
+      const insecure = registry({ mode: 'insecure', acknowledgeInsecure: true, address: '10.1.2.3' });
+      expect(check(withExtras({ registry: insecure })).runnable).toBe(true);
+      expect(finding(withExtras({ registry: insecure }), 'REGISTRY_NO_TLS')?.severity).toBe('warning');
+      expect(codes(withExtras({ registry: { ...insecure, acknowledgeInsecure: false } }))).toContain('REGISTRY_INSECURE_UNACKNOWLEDGED');
+      expect(codes(withExtras({ registry: { ...insecure, username: 'deploy' } }))).toContain('REGISTRY_INSECURE_LOGIN');
+      expect(finding(withExtras({ registry: { ...insecure, address: '203.0.113.5' } }), 'REGISTRY_INSECURE_PUBLIC')).toMatchObject({
+        path: 'extras.registry.address',
+        params: { address: '203.0.113.5' },
+      });
+      // Without an address of its own, the host's advertise address is judged.
+      const advertised = { ...validPlan(), hosts: [...validPlan().hosts.slice(0, 4), planHost('w2', 'worker', '198.51.100.7')] };
+      const onW2 = withExtras({ registry: { ...insecure, host: 'w2', address: null } }, advertised);
+      expect(finding(onW2, 'REGISTRY_INSECURE_PUBLIC')).toMatchObject({ path: 'extras.registry', params: { address: '198.51.100.7' } });
+    });
+
+    it('warns that backups need three managers', () => {
+      const one = withExtras(
+        { backups: { everyHours: 24, keep: 7, firstNow: true } },
+        { ...validPlan(), hosts: [planHost('m1', 'manager')] },
+      );
+      expect(finding(one, 'BACKUPS_NEED_THREE_MANAGERS')).toMatchObject({ severity: 'warning', params: { managers: '1' } });
+      expect(check(one).runnable).toBe(true);
+    });
+
+    it('wants the edge proxy host in Hosts', () => {
+      const output = { kind: 'ssh' as const, host: 'lb9', path: '/etc/nginx/upstream.conf', reload: null, sudo: false };
+      const plan = withExtras({ edge: { port: 80, label: null, format: 'nginx', name: 'web', output } });
+      expect(finding(plan, 'EDGE_HOST_UNKNOWN')).toMatchObject({
+        severity: 'error',
+        path: 'extras.edge.output.host',
+        params: { host: 'lb9' },
+      });
+      expect(
+        codes(withExtras({ edge: { port: 80, label: null, format: 'nginx', name: 'web', output: { ...output, host: 'byname' } } })),
+      ).not.toContain('EDGE_HOST_UNKNOWN');
     });
   });
 

@@ -1,5 +1,6 @@
 import { isIPv6 } from 'node:net';
 import type { HostRecord, PlanFinding, PlanFindingCode, PlanValidation, SwarmPlan } from '../../contract.js';
+import { validateExtras } from './plan-extras.js';
 import { contains, formatCidr, overlaps, parseCidr, parseIpv4, type Cidr } from './cidr.js';
 
 // Judges what a well-shaped plan means (the zod schema has already checked its shape).
@@ -154,6 +155,8 @@ export function validatePlan(plan: SwarmPlan, hosts: HostRecord[], options: { ac
     }
     if (network.encrypted) add('info', 'ENCRYPTED_NEEDS_ESP', `${at}.encrypted`, { network: name });
   });
+
+  validateExtras(plan, hosts, add);
 
   return { findings, managers, tolerates, runnable: !findings.some((f) => f.severity === 'error') };
 }

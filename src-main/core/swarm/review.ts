@@ -1,4 +1,5 @@
 import type { NodeRole, PlannedOperation, SwarmPlan } from '../../contract.js';
+import { reviewExtras } from './bootstrap-extras.js';
 import * as cmd from './commands.js';
 import { resolveAdvertise } from './host-facts.js';
 import type { PlanHostHandle } from './plan-hosts.js';
@@ -58,5 +59,6 @@ export async function reviewPlan(plan: SwarmPlan, handle: (alias: string) => Pla
     if (!existing.some((e) => e.Name === n.name)) ops.push({ step: 'networks', host: anchor, command: cmd.networkCreateCommand(n) });
   }
   for (const command of cmd.verifyCommands(plan.networks.map((n) => n.name))) ops.push({ step: 'verify', host: anchor, command });
+  ops.push(...reviewExtras(plan, (alias) => advertise.get(alias)));
   return ops;
 }

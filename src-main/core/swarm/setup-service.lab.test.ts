@@ -1,8 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { BootstrapOutcome, ContractEvents, PreflightReport, Result, SwarmPlan } from '../../contract.js';
-import { hostInput, lab } from '../../../test/lab/index.js';
+import type { BackupState, BootstrapOutcome, ContractEvents, PreflightReport, RegistryStatus, Result, SwarmPlan } from '../../contract.js';
+import { hostInput, LAB_IMAGES, lab } from '../../../test/lab/index.js';
 import { describeLab } from '../../../test/lab/suite.js';
 import { memoryLogger, testCore } from '../../../test/support/core.js';
 import { startPrivateKeyring, type PrivateKeyring } from '../../../test/support/private-keyring.js';
@@ -10,9 +10,12 @@ import { makeTempDir } from '../../../test/support/temp-dir.js';
 import type { Core } from '../create-core.js';
 import { KeytarKeychain } from '../keychain/keytar-keychain.js';
 
+const REGISTRY_PASSWORD = 'wizard-registry-password-3';
+
 // The wizard's back end against real hosts: preflight, a bootstrap of 3 managers
 // and 2 workers, re-runs that converge, a host of another swarm left alone,
-// autolock with the key in a real keyring, adoption — and no secret anywhere on disk.
+// autolock with the key in a real keyring, the optional production steps (registry, backups,
+// edge), adoption — and no secret anywhere on disk.
 describeLab('swarm setup through the contract', () => {
   let dir: string;
   let cleanup: () => Promise<void>;
@@ -31,9 +34,13 @@ describeLab('swarm setup through the contract', () => {
   const docker = async (host: (typeof lab.hosts)[number], args: string[]): Promise<string> =>
     (await lab.swarm.docker(host.name, args)).stdout;
 
-  async function runToEnd(acknowledgeEvenManagers = false, afterStart?: (runId: string) => Promise<void>): Promise<BootstrapOutcome> {
+  async function runToEnd(
+    acknowledgeEvenManagers = false,
+    afterStart?: (runId: string) => Promise<void>,
+    run: { plan: SwarmPlan; registryPassword?: string } = { plan },
+  ): Promise<BootstrapOutcome> {
     const before = finished.length;
-    const { runId } = ok<{ runId: string }>(await core.dispatch('setup.run', { plan, acknowledgeEvenManagers }));
+    const { runId } = ok<{ runId: string }>(await core.dispatch('setup.run', { ...run, acknowledgeEvenManagers }));
     await afterStart?.(runId);
     await expect.poll(() => finished.length, { timeout: 300_000, interval: 250 }).toBeGreaterThan(before);
     const outcome = finished.at(-1)!;
@@ -230,6 +237,82 @@ describeLab('swarm setup through the contract', () => {
     await expect
       .poll(async () => (await lab.swarm.nodes(lab.managers[0]!)).filter((n) => n.status === 'Ready').length, { timeout: 90_000 })
       .toBe(5);
+  });
+
+  it('runs the optional production steps: a TLS registry with a login, backups with a first one, the edge list', async () => {
+    const edgeFile = join(dir, 'upstream.conf');
+    const withExtras: SwarmPlan = {
+      ...plan,
+      extras: {
+        registry: {
+          host: lab.workers[0]!.name,
+          port: 5000,
+          publish: 'host',
+          image: LAB_IMAGES.registry,
+          mode: 'tls',
+          address: null,
+          username: 'deploy',
+          acknowledgeInsecure: false,
+          network: 'backend',
+        },
+        backups: { everyHours: 24, keep: 3, firstNow: true },
+        edge: { port: 8080, label: null, format: 'nginx', name: 'lab', output: { kind: 'file', path: edgeFile } },
+      },
+    };
+    const review = ok<{ step: string; code?: string }[]>(await core.dispatch('setup.review', { plan: withExtras }));
+    expect(review.filter((o) => o.code).map((o) => `${o.step}/${o.code}`)).toEqual([
+      'registry/REGISTRY_CA_COPY',
+      'registry/REGISTRY_DEPLOY',
+      'registry/REGISTRY_VERIFY',
+      'backups/BACKUPS_SCHEDULE',
+      'backups/BACKUPS_FIRST',
+      'edge/EDGE_FOLLOW',
+    ]);
+    // The login's password is asked before anything runs, not found missing at the last step.
+    expect(await core.dispatch('setup.run', { plan: withExtras, acknowledgeEvenManagers: false })).toMatchObject({
+      ok: false,
+      error: { code: 'REGISTRY_REFUSED' },
+    });
+
+    const outcome = await runToEnd(false, undefined, { plan: withExtras, registryPassword: REGISTRY_PASSWORD });
+    expect(outcome.error).toBeUndefined();
+    expect(finalSteps(outcome.runId).slice(-3)).toEqual([
+      `registry:${lab.workers[0]!.name}=done/REGISTRY_READY`,
+      'backups=done/BACKUPS_FIRST_TAKEN',
+      'edge=done/EDGE_WRITTEN',
+    ]);
+    const clusterId = outcome.clusterId!;
+    // What the day-two tabs show is what the wizard made.
+    const registry = ok<RegistryStatus>(await core.dispatch('registry.status', { clusterId }));
+    expect(registry.config).toMatchObject({ mode: 'tls', username: 'deploy', network: 'backend' });
+    expect(registry.catalog?.map((r) => r.repository)).toContain('swarmdeck-check');
+    const backups = ok<BackupState>(await core.dispatch('backups.get', { clusterId }));
+    expect(backups.schedule).toEqual({ everyHours: 24, keep: 3 });
+    expect(backups.backups).toHaveLength(1);
+    // The managers are drained: only the workers take traffic.
+    const upstream = await readFile(edgeFile, 'utf8');
+    const workerAddresses = await Promise.all(
+      lab.workers.map(async (w) => (await docker(w, ['info', '--format', '{{.Swarm.NodeAddr}}'])).trim()),
+    );
+    for (const address of workerAddresses) expect(upstream).toContain(`server ${address}:8080`);
+    expect(upstream.match(/server /g)).toHaveLength(2);
+
+    // Run again: nothing is deployed, backed up or written twice.
+    const again = await runToEnd(false, undefined, { plan: withExtras, registryPassword: REGISTRY_PASSWORD });
+    expect(finalSteps(again.runId).slice(-3)).toEqual([
+      `registry:${lab.workers[0]!.name}=skipped/REGISTRY_ALREADY`,
+      'backups=done/BACKUPS_SCHEDULED',
+      'edge=skipped/EDGE_WRITTEN',
+    ]);
+    expect(ok<BackupState>(await core.dispatch('backups.get', { clusterId })).backups).toHaveLength(1);
+
+    const files = await readdir(join(dir, 'data'), { recursive: true });
+    const texts = await Promise.all(files.map((f) => readFile(join(dir, 'data', f), 'utf8').catch(() => '')));
+    const exported = ok<{ yaml: string }>(await core.dispatch('setup.exportPlan', { plan: withExtras })).yaml;
+    expect(exported).toContain('firstNow: true');
+    for (const text of [...texts, logger.lines.join('\n'), JSON.stringify(seen), exported, upstream]) {
+      expect(text.includes(REGISTRY_PASSWORD)).toBe(false);
+    }
   });
 
   it('never takes over a host of another swarm', async () => {

@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import type { ClusterProfiles } from '../store/cluster-profiles.js';
 import type { HostRecords } from '../store/host-records.js';
 import { BootstrapRun } from './bootstrap.js';
+import type { ProductionServices } from './bootstrap-extras.js';
 import { readEngineInfo, readShellFacts, toHostFacts } from './host-facts.js';
 import type { PlanHosts } from './plan-hosts.js';
 import { validatePlan } from './plan-validation.js';
@@ -21,6 +22,7 @@ export interface SetupServiceDeps {
   activity: ActivityLog;
   events: EventBus;
   logger: Logger;
+  production: ProductionServices;
   readyTimeoutMs?: number;
 }
 
@@ -55,8 +57,18 @@ export class SetupService {
     return reviewPlan(plan, this.handle);
   }
 
-  async run(plan: SwarmPlan, acknowledgeEvenManagers: boolean): Promise<{ runId: string; steps: BootstrapStepStatus[] }> {
+  async run(
+    plan: SwarmPlan,
+    acknowledgeEvenManagers: boolean,
+    registryPassword?: string,
+  ): Promise<{ runId: string; steps: BootstrapStepStatus[] }> {
     if (this.running) throw new CoreError('SETUP_RUNNING', 'A setup is running already; wait for it or cancel it');
+    const login = plan.extras?.registry?.username;
+    // Asked before anything runs: finding out after the swarm is built would leave the run failed at its last step.
+    if (login && !registryPassword) {
+      const reason = `the registry login (${login}) needs its password.`;
+      throw new CoreError('REGISTRY_REFUSED', `The registry cannot be deployed like this: ${reason}`, { params: { reason } });
+    }
     const validation = validatePlan(plan, this.deps.records.list(), { acknowledgeEvenManagers });
     if (!validation.runnable) {
       const codes = validation.findings.filter((f) => f.severity === 'error').map((f) => f.code);
@@ -70,6 +82,8 @@ export class SetupService {
         handle: this.handle,
         vault: this.deps.vault,
         activity: this.deps.activity,
+        production: this.deps.production,
+        ...(registryPassword ? { registryPassword } : {}),
         ...(this.deps.readyTimeoutMs ? { readyTimeoutMs: this.deps.readyTimeoutMs } : {}),
         saveProfile: async (p, swarmId) => {
           const managers = p.hosts.filter((h) => h.role === 'manager').map((h) => h.host);

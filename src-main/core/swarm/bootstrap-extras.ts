@@ -1,0 +1,188 @@
+import { isDeepStrictEqual } from 'node:util';
+import type {
+  BackupEncryption,
+  BackupRecord,
+  BackupSchedule,
+  BackupState,
+  EdgeConfig,
+  EdgeOutput,
+  EdgeState,
+  PlannedOperation,
+  PlanRegistry,
+  RegistryConfig,
+  RegistryStatus,
+  SwarmPlan,
+} from '../../contract.js';
+import { CoreError } from '../errors.js';
+import { endpointOf, REGISTRY_SERVICE, REGISTRY_VOLUME, STORAGE_ROOT, CONTAINER_PORT } from '../registry/registry-rules.js';
+import type { StepResult } from './bootstrap.js';
+import { BACKUP_MIN_MANAGERS, registryConfigOf } from './plan-extras.js';
+
+/** What the production steps need of the registry, backup and edge services (PrivateRegistry, SwarmBackups, EdgeTargets fit). */
+export interface ProductionServices {
+  registry: {
+    status(clusterId: string): Promise<RegistryStatus>;
+    deploy(clusterId: string, config: RegistryConfig, password?: string): Promise<RegistryStatus>;
+  };
+  backups: {
+    get(clusterId: string): Promise<BackupState>;
+    configure(clusterId: string, schedule: BackupSchedule): Promise<BackupState>;
+    run(
+      clusterId: string,
+      options: { acknowledgeSingleManager: boolean; encryption: BackupEncryption; passphrase?: string },
+    ): Promise<BackupRecord>;
+  };
+  edge: {
+    get(clusterId: string): EdgeState;
+    configure(clusterId: string, config: EdgeConfig): Promise<EdgeState>;
+  };
+}
+
+export interface ExtrasTools {
+  services: ProductionServices;
+  /** The cluster profile the run saved for the swarm (set once the swarm exists). */
+  clusterId: () => string | null;
+  /** A plan host's node ID and advertise address, as the earlier steps learnt them. */
+  nodeOf: (alias: string) => Promise<{ nodeId: string; advertise: string }>;
+  /** The registry login's password, given when the run started; kept in the keychain by the registry. */
+  registryPassword: string | undefined;
+  log: (line: string) => void;
+  /** How long the edge step waits for the first write of the target list. */
+  edgeWriteTimeoutMs?: number;
+}
+
+const EDGE_POLL_MS = 250;
+
+/**
+ * The plan's optional production steps, run once the swarm is verified: each hands the plan's
+ * config to the service that runs it on day two, so the wizard and the tabs do one and the same
+ * thing. Like the other steps, each reads first and skips what is already true.
+ */
+export class ExtrasSteps {
+  constructor(
+    private readonly plan: SwarmPlan,
+    private readonly tools: ExtrasTools,
+  ) {}
+
+  async registry(): Promise<StepResult> {
+    const planned = this.plan.extras!.registry!;
+    const clusterId = this.cluster();
+    const { nodeId, advertise } = await this.tools.nodeOf(planned.host);
+    const config = registryConfigOf(planned, nodeId, advertise);
+    const endpoint = endpointOf(config);
+    const { registry } = this.tools.services;
+    const current = await registry.status(clusterId);
+    const answering = current.service !== null && current.service.desired > 0 && current.service.running === current.service.desired;
+    if (isDeepStrictEqual(current.config, config) && answering && current.verifiedAt !== null && current.catalogError === null) {
+      return { state: 'skipped', code: 'REGISTRY_ALREADY', params: { endpoint } };
+    }
+    this.tools.log(`registry: ${registryCommand(planned, endpoint)}`);
+    const status = await registry.deploy(clusterId, config, this.tools.registryPassword);
+    return { state: 'done', code: 'REGISTRY_READY', params: { endpoint: status.endpoint ?? endpoint, mode: config.mode } };
+  }
+
+  async backups(): Promise<StepResult> {
+    const planned = this.plan.extras!.backups!;
+    const clusterId = this.cluster();
+    const { backups } = this.tools.services;
+    const schedule = { everyHours: planned.everyHours, keep: planned.keep };
+    const params = { every: planned.everyHours === null ? '' : String(planned.everyHours), keep: String(planned.keep) };
+    const before = await backups.get(clusterId);
+    if (!isDeepStrictEqual(before.schedule, schedule)) await backups.configure(clusterId, schedule);
+    if (!planned.firstNow || before.backups.length > 0) return { state: 'done', code: 'BACKUPS_SCHEDULED', params };
+    const managers = this.plan.hosts.filter((h) => h.role === 'manager').length;
+    if (managers < BACKUP_MIN_MANAGERS) {
+      return { state: 'done', code: 'BACKUPS_FIRST_SKIPPED', params: { ...params, managers: String(managers) } };
+    }
+    this.tools.log('backups: the first backup stops Docker on one manager that is not the leader, then starts it again');
+    const record = await backups.run(clusterId, { acknowledgeSingleManager: false, encryption: 'keychain' });
+    return { state: 'done', code: 'BACKUPS_FIRST_TAKEN', params: { ...params, node: record.node.hostname, size: String(record.bytes) } };
+  }
+
+  async edge(): Promise<StepResult> {
+    const config = this.plan.extras!.edge!;
+    const clusterId = this.cluster();
+    const { edge } = this.tools.services;
+    const output = outputText(config.output);
+    const current = edge.get(clusterId);
+    const written = current.lastWrite;
+    if (current.enabled && isDeepStrictEqual(current.config, config) && written && !written.error) {
+      return { state: 'skipped', code: 'EDGE_WRITTEN', params: { targets: String(written.targets), output } };
+    }
+    const since = Date.now();
+    await edge.configure(clusterId, config);
+    // The service writes in the background as the live model arrives: the step is done only once a write committed.
+    const deadline = since + (this.tools.edgeWriteTimeoutMs ?? 60_000);
+    for (;;) {
+      const last = edge.get(clusterId).lastWrite;
+      if (last && Date.parse(last.at) >= since - 1000) {
+        if (last.error) throw new CoreError(last.error.code, last.error.message, { params: last.error.params ?? {} });
+        return { state: 'done', code: 'EDGE_WRITTEN', params: { targets: String(last.targets), output } };
+      }
+      if (Date.now() > deadline) {
+        throw new CoreError('EDGE_WRITE_FAILED', `The target list was not written to ${output} in time; the edge tab shows when it is`, {
+          params: { target: output, detail: 'no write yet' },
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, EDGE_POLL_MS));
+    }
+  }
+
+  private cluster(): string {
+    const id = this.tools.clusterId();
+    if (!id) throw new CoreError('NOT_FOUND', 'The swarm has no cluster profile yet', { params: { id: '' } });
+    return id;
+  }
+}
+
+/** The Review step's lines for the production steps, in run order; nothing is read or changed. */
+export function reviewExtras(plan: SwarmPlan, advertiseOf: (alias: string) => string | undefined): PlannedOperation[] {
+  const ops: PlannedOperation[] = [];
+  const { registry, backups, edge } = plan.extras ?? { registry: null, backups: null, edge: null };
+  const nodes = String(plan.hosts.length);
+  if (registry) {
+    const address = registry.address ?? advertiseOf(registry.host) ?? registry.host;
+    const endpoint = endpointOf({ address, port: registry.port });
+    const op = (code: string, params: Record<string, string>, command = ''): void => {
+      ops.push({ step: 'registry', host: registry.host, command, code, params: { endpoint, ...params } });
+    };
+    if (registry.mode === 'tls') op('REGISTRY_CA_COPY', { nodes });
+    else op('REGISTRY_DAEMON_JSON', { nodes });
+    op('REGISTRY_DEPLOY', { host: registry.host, mode: registry.mode, publish: registry.publish }, registryCommand(registry, endpoint));
+    op('REGISTRY_VERIFY', {});
+  }
+  if (backups) {
+    const every = backups.everyHours === null ? '' : String(backups.everyHours);
+    ops.push({ step: 'backups', host: null, command: '', code: 'BACKUPS_SCHEDULE', params: { every, keep: String(backups.keep) } });
+    if (backups.firstNow && plan.hosts.filter((h) => h.role === 'manager').length >= BACKUP_MIN_MANAGERS) {
+      ops.push({ step: 'backups', host: null, command: 'systemctl stop docker', code: 'BACKUPS_FIRST', params: {} });
+    }
+  }
+  if (edge) {
+    ops.push({
+      step: 'edge',
+      host: edge.output.kind === 'ssh' ? edge.output.host : null,
+      command: '',
+      code: 'EDGE_FOLLOW',
+      params: { format: edge.format, output: outputText(edge.output), port: String(edge.port) },
+    });
+  }
+  return ops;
+}
+
+/** The registry service as `docker service create` would spell it (the TLS secrets and login left out). */
+function registryCommand(planned: PlanRegistry, endpoint: string): string {
+  return [
+    `docker service create --name ${REGISTRY_SERVICE}`,
+    `--constraint node.id==<node of ${planned.host}>`,
+    `--publish published=${planned.port},target=${CONTAINER_PORT},mode=${planned.publish}`,
+    `--mount type=volume,source=${REGISTRY_VOLUME},target=${STORAGE_ROOT}`,
+    ...(planned.network ? [`--network ${planned.network}`] : []),
+    planned.image,
+    `# ${planned.mode === 'tls' ? 'https' : 'http'}://${endpoint}`,
+  ].join(' ');
+}
+
+function outputText(output: EdgeOutput): string {
+  return output.kind === 'file' ? output.path : `${output.host}:${output.path}`;
+}
