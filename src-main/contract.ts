@@ -204,11 +204,17 @@ export interface PlanBackups {
   firstNow: boolean;
 }
 
-/** Optional steps of the plan after the swarm is verified, in this order; null: not in this plan. */
+/** A node pool as a wizard step: its first-boot script is written to `path` (it holds a join token: 0600). */
+export interface PlanPool extends NodePoolInput {
+  path: string;
+}
+
+/** Optional steps of the plan after the swarm is verified, in this order; null (or absent pools): not in this plan. */
 export interface PlanExtras {
   registry: PlanRegistry | null;
   backups: PlanBackups | null;
   edge: EdgeConfig | null;
+  pools?: PlanPool[];
 }
 
 export type PlanFindingCode =
@@ -245,7 +251,9 @@ export type PlanFindingCode =
   | 'REGISTRY_INSECURE_LOGIN'
   | 'REGISTRY_NO_TLS'
   | 'BACKUPS_NEED_THREE_MANAGERS'
-  | 'EDGE_HOST_UNKNOWN';
+  | 'EDGE_HOST_UNKNOWN'
+  | 'POOL_NAME_TWICE'
+  | 'POOL_PATH_TWICE';
 
 export interface PlanFinding {
   /** An error blocks the run; a warning does not; `acknowledgeable` errors run once the operator acknowledges them. */
@@ -310,7 +318,7 @@ export interface PreflightReport {
 }
 
 export type BootstrapStepId =
-  'init' | 'joinManager' | 'joinWorkers' | 'drainManagers' | 'networks' | 'verify' | 'registry' | 'backups' | 'edge';
+  'init' | 'joinManager' | 'joinWorkers' | 'drainManagers' | 'networks' | 'verify' | 'registry' | 'backups' | 'edge' | 'pools';
 
 /** One operation the bootstrap will perform, as Docker's CLI would spell it (no secret in it). */
 export interface PlannedOperation {

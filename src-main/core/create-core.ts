@@ -211,7 +211,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     activity,
     events,
     logger: options.logger,
-    production: { registry, backups, edge },
+    production: { registry, backups, edge, pools },
     ...(options.nodeReadyTimeoutMs ? { readyTimeoutMs: options.nodeReadyTimeoutMs } : {}),
   });
 

@@ -302,16 +302,14 @@ export const edgeProxyStackSchema = z.strictObject({
 }) satisfies z.ZodType<EdgeProxyStackInput>;
 
 // Node pools: the name becomes an engine label value and a shell word in the script.
-export const poolWriteSchema = z.strictObject({
-  ...clusterRef,
-  pool: z.strictObject({
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'INVALID_VALUE'),
-    role: z.enum(['manager', 'worker']),
-    labels: z.record(labelKey, z.string().max(4096)),
-    targetSize: z.number().int().min(0).max(1000).nullable(),
-  }),
-  path: edgeFilePath(/^(?:\/|[A-Za-z]:\\)/),
+const nodePool = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'INVALID_VALUE'),
+  role: z.enum(['manager', 'worker']),
+  labels: z.record(labelKey, z.string().max(4096)),
+  targetSize: z.number().int().min(0).max(1000).nullable(),
 });
+const localFilePath = edgeFilePath(/^(?:\/|[A-Za-z]:\\)/);
+export const poolWriteSchema = z.strictObject({ ...clusterRef, pool: nodePool, path: localFilePath });
 
 // Backups. The passphrase is a secret: bounded, never echoed in an issue message.
 const backupId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'ID_INVALID');
@@ -413,6 +411,10 @@ export const swarmPlanSchema = z.strictObject({
         .nullable(),
       backups: z.strictObject({ ...backupSchedule.shape, firstNow: z.boolean() }).nullable(),
       edge: edgeConfigSchema.nullable(),
+      pools: z
+        .array(z.strictObject({ ...nodePool.shape, path: localFilePath }))
+        .max(2)
+        .optional(),
     })
     .optional(),
 }) satisfies z.ZodType<SwarmPlan>;

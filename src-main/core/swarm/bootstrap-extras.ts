@@ -7,6 +7,9 @@ import type {
   EdgeConfig,
   EdgeOutput,
   EdgeState,
+  NodePoolInput,
+  PlanPool,
+  PoolScriptInfo,
   PlannedOperation,
   PlanRegistry,
   RegistryConfig,
@@ -35,6 +38,10 @@ export interface ProductionServices {
   edge: {
     get(clusterId: string): EdgeState;
     configure(clusterId: string, config: EdgeConfig): Promise<EdgeState>;
+  };
+  pools: {
+    status(clusterId: string): Promise<PoolScriptInfo[]>;
+    writeUserData(clusterId: string, pool: NodePoolInput, path: string): Promise<PoolScriptInfo>;
   };
 }
 
@@ -128,6 +135,35 @@ export class ExtrasSteps {
     }
   }
 
+  async pools(): Promise<StepResult> {
+    const planned = this.plan.extras!.pools ?? [];
+    const clusterId = this.cluster();
+    const written = await this.tools.services.pools.status(clusterId);
+    const current = (p: PlanPool): boolean =>
+      written.some(
+        (w) =>
+          w.pool === p.name &&
+          w.path === p.path &&
+          w.role === p.role &&
+          w.stale.length === 0 &&
+          w.targetSize === p.targetSize &&
+          isDeepStrictEqual(w.labels, p.labels),
+      );
+    const toWrite = planned.filter((p) => !current(p));
+    const paths = planned.map((p) => p.path).join(', ');
+    if (toWrite.length === 0) return { state: 'skipped', code: 'POOLS_CURRENT', params: { count: String(planned.length), paths } };
+    for (const pool of toWrite) {
+      const { path, ...input } = pool;
+      this.tools.log(`pools: user-data for ${pool.name} (${pool.role}) to ${path}; it holds the join token, keep it like a password`);
+      await this.tools.services.pools.writeUserData(clusterId, input, path);
+    }
+    return {
+      state: 'done',
+      code: 'POOLS_WRITTEN',
+      params: { count: String(toWrite.length), paths: toWrite.map((p) => p.path).join(', ') },
+    };
+  }
+
   private cluster(): string {
     const id = this.tools.clusterId();
     if (!id) throw new CoreError('NOT_FOUND', 'The swarm has no cluster profile yet', { params: { id: '' } });
@@ -166,6 +202,9 @@ export function reviewExtras(plan: SwarmPlan, advertiseOf: (alias: string) => st
       code: 'EDGE_FOLLOW',
       params: { format: edge.format, output: outputText(edge.output), port: String(edge.port) },
     });
+  }
+  for (const pool of plan.extras?.pools ?? []) {
+    ops.push({ step: 'pools', host: null, command: '', code: 'POOL_WRITE', params: { pool: pool.name, role: pool.role, path: pool.path } });
   }
   return ops;
 }

@@ -39,7 +39,7 @@ export class BootstrapSteps {
   ) {}
 
   /** The swarm's own steps; the production steps after `verify` are ExtrasSteps'. */
-  run(step: Exclude<BootstrapStepId, 'registry' | 'backups' | 'edge'>, host: string | null): Promise<StepResult> {
+  run(step: Exclude<BootstrapStepId, 'registry' | 'backups' | 'edge' | 'pools'>, host: string | null): Promise<StepResult> {
     switch (step) {
       case 'init':
         return this.init();

@@ -66,6 +66,7 @@ export class BootstrapRun {
     if (extras?.registry) list.push(['registry', extras.registry.host]);
     if (extras?.backups) list.push(['backups', null]);
     if (extras?.edge) list.push(['edge', extras.edge.output.kind === 'ssh' ? extras.edge.output.host : null]);
+    if (extras?.pools?.length) list.push(['pools', null]);
     this.steps = list.map(([step, host], index) => ({ index, step, host, state: 'pending' }));
   }
 
@@ -124,6 +125,7 @@ export class BootstrapRun {
       if (step === 'registry') return extras.registry();
       if (step === 'backups') return extras.backups();
       if (step === 'edge') return extras.edge();
+      if (step === 'pools') return extras.pools();
       return steps.run(step, host);
     };
     let error: ContractError | undefined;

@@ -43,6 +43,14 @@ export function validateExtras(plan: SwarmPlan, hosts: HostRecord[], add: Add): 
   if (extras.backups && managers < BACKUP_MIN_MANAGERS) {
     add('warning', 'BACKUPS_NEED_THREE_MANAGERS', 'extras.backups', { managers: String(managers) });
   }
+  const names = new Set<string>();
+  const paths = new Set<string>();
+  (extras.pools ?? []).forEach((pool, i) => {
+    if (names.has(pool.name)) add('error', 'POOL_NAME_TWICE', `extras.pools.${i}.name`, { pool: pool.name });
+    if (paths.has(pool.path)) add('error', 'POOL_PATH_TWICE', `extras.pools.${i}.path`, { pool: pool.name, path: pool.path });
+    names.add(pool.name);
+    paths.add(pool.path);
+  });
   const output = extras.edge?.output;
   if (output?.kind === 'ssh' && !hosts.some((h) => h.alias === output.host)) {
     add('error', 'EDGE_HOST_UNKNOWN', 'extras.edge.output.host', { host: output.host });

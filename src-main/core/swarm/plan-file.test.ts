@@ -82,6 +82,7 @@ const EXTRAS: NonNullable<SwarmPlan['extras']> = {
     name: 'web',
     output: { kind: 'ssh', host: 'lb1', path: '/etc/haproxy/swarm.cfg', reload: ['systemctl', 'reload', 'haproxy'], sudo: true },
   },
+  pools: [{ name: 'workers', role: 'worker', labels: { tier: 'app' }, targetSize: 3, path: '/home/ops/workers.user-data' }],
 };
 
 describe('plan extras in the file', () => {

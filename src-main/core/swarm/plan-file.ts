@@ -52,7 +52,7 @@ export function planToYaml(plan: SwarmPlan): string {
   return doc.toString({ lineWidth: 0 });
 }
 
-function extrasToYaml({ registry, backups, edge }: PlanExtras): object {
+function extrasToYaml({ registry, backups, edge, pools }: PlanExtras): object {
   return {
     registry: registry && {
       host: registry.host,
@@ -82,6 +82,17 @@ function extrasToYaml({ registry, backups, edge }: PlanExtras): object {
               sudo: edge.output.sudo,
             },
     },
+    ...(pools
+      ? {
+          pools: pools.map((p) => ({
+            name: p.name,
+            role: p.role,
+            labels: { ...p.labels },
+            targetSize: p.targetSize,
+            path: p.path,
+          })),
+        }
+      : {}),
   };
 }
 

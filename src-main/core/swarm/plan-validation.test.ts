@@ -462,6 +462,14 @@ describe('validatePlan', () => {
       expect(check(one).runnable).toBe(true);
     });
 
+    it('wants each pool named once, with a script file of its own', () => {
+      const pool = { name: 'workers', role: 'worker' as const, labels: {}, targetSize: null, path: '/tmp/w.yaml' };
+      const plan = withExtras({ pools: [pool, { ...pool, role: 'manager' }] });
+      expect(finding(plan, 'POOL_NAME_TWICE')).toMatchObject({ path: 'extras.pools.1.name', params: { pool: 'workers' } });
+      expect(finding(plan, 'POOL_PATH_TWICE')).toMatchObject({ path: 'extras.pools.1.path', params: { path: '/tmp/w.yaml' } });
+      expect(check(withExtras({ pools: [pool, { ...pool, name: 'managers', path: '/tmp/m.yaml' }] })).runnable).toBe(true);
+    });
+
     it('wants the edge proxy host in Hosts', () => {
       const output = { kind: 'ssh' as const, host: 'lb9', path: '/etc/nginx/upstream.conf', reload: null, sudo: false };
       const plan = withExtras({ edge: { port: 80, label: null, format: 'nginx', name: 'web', output } });

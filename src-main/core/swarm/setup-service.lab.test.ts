@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { BackupState, BootstrapOutcome, ContractEvents, PreflightReport, RegistryStatus, Result, SwarmPlan } from '../../contract.js';
@@ -239,8 +239,9 @@ describeLab('swarm setup through the contract', () => {
       .toBe(5);
   });
 
-  it('runs the optional production steps: a TLS registry with a login, backups with a first one, the edge list', async () => {
+  it('runs the optional production steps: a TLS registry with a login, backups with a first one, the edge list, a pool script', async () => {
     const edgeFile = join(dir, 'upstream.conf');
+    const poolFile = join(dir, 'workers.user-data');
     const withExtras: SwarmPlan = {
       ...plan,
       extras: {
@@ -257,6 +258,7 @@ describeLab('swarm setup through the contract', () => {
         },
         backups: { everyHours: 24, keep: 3, firstNow: true },
         edge: { port: 8080, label: null, format: 'nginx', name: 'lab', output: { kind: 'file', path: edgeFile } },
+        pools: [{ name: 'workers', role: 'worker', labels: { tier: 'app' }, targetSize: 2, path: poolFile }],
       },
     };
     const review = ok<{ step: string; code?: string }[]>(await core.dispatch('setup.review', { plan: withExtras }));
@@ -267,6 +269,7 @@ describeLab('swarm setup through the contract', () => {
       'backups/BACKUPS_SCHEDULE',
       'backups/BACKUPS_FIRST',
       'edge/EDGE_FOLLOW',
+      'pools/POOL_WRITE',
     ]);
     // The login's password is asked before anything runs, not found missing at the last step.
     expect(await core.dispatch('setup.run', { plan: withExtras, acknowledgeEvenManagers: false })).toMatchObject({
@@ -276,10 +279,11 @@ describeLab('swarm setup through the contract', () => {
 
     const outcome = await runToEnd(false, undefined, { plan: withExtras, registryPassword: REGISTRY_PASSWORD });
     expect(outcome.error).toBeUndefined();
-    expect(finalSteps(outcome.runId).slice(-3)).toEqual([
+    expect(finalSteps(outcome.runId).slice(-4)).toEqual([
       `registry:${lab.workers[0]!.name}=done/REGISTRY_READY`,
       'backups=done/BACKUPS_FIRST_TAKEN',
       'edge=done/EDGE_WRITTEN',
+      'pools=done/POOLS_WRITTEN',
     ]);
     const clusterId = outcome.clusterId!;
     // What the day-two tabs show is what the wizard made.
@@ -296,13 +300,17 @@ describeLab('swarm setup through the contract', () => {
     );
     for (const address of workerAddresses) expect(upstream).toContain(`server ${address}:8080`);
     expect(upstream.match(/server /g)).toHaveLength(2);
+    // The pool's first-boot script holds the worker token: readable by the operator only.
+    expect((await stat(poolFile)).mode & 0o777).toBe(0o600);
+    expect(await readFile(poolFile, 'utf8')).toContain((await lab.swarm.tokens(lab.managers[0]!)).worker);
 
     // Run again: nothing is deployed, backed up or written twice.
     const again = await runToEnd(false, undefined, { plan: withExtras, registryPassword: REGISTRY_PASSWORD });
-    expect(finalSteps(again.runId).slice(-3)).toEqual([
+    expect(finalSteps(again.runId).slice(-4)).toEqual([
       `registry:${lab.workers[0]!.name}=skipped/REGISTRY_ALREADY`,
       'backups=done/BACKUPS_SCHEDULED',
       'edge=skipped/EDGE_WRITTEN',
+      'pools=skipped/POOLS_CURRENT',
     ]);
     expect(ok<BackupState>(await core.dispatch('backups.get', { clusterId })).backups).toHaveLength(1);
 
