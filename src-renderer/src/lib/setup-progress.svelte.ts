@@ -118,7 +118,8 @@ export class BootstrapProgress {
     return this.state === 'starting' || this.state === 'running' || this.state === 'cancelling';
   }
 
-  async start(plan: SwarmPlan, acknowledgeEvenManagers: boolean): Promise<void> {
+  /** `registryPassword` is passed on once and not kept here. */
+  async start(plan: SwarmPlan, acknowledgeEvenManagers: boolean, registryPassword?: string): Promise<void> {
     if (this.active) return;
     this.state = 'starting';
     this.runId = null;
@@ -135,7 +136,9 @@ export class BootstrapProgress {
     ];
     this.stop = () => stops.forEach((s) => s());
     try {
-      const started = await api.setup.run({ plan, acknowledgeEvenManagers });
+      const started = await api.setup.run(
+        registryPassword === undefined ? { plan, acknowledgeEvenManagers } : { plan, acknowledgeEvenManagers, registryPassword },
+      );
       this.runId = started.runId;
       this.steps = started.steps;
       if (this.state === 'starting') this.state = 'running';

@@ -1,5 +1,6 @@
 import type {
   NodeRole,
+  PlanExtras,
   PlanFindingCode,
   PlannedOperation,
   PlanNetwork,
@@ -8,12 +9,13 @@ import type {
   ValidationIssue,
 } from '../../../src-main/contract.js';
 import { api, ApiError } from './api.js';
-import { describeError, describeIssue } from './describe-error.js';
+import { describeError } from './describe-error.js';
 import { t } from './i18n/index.svelte.js';
 import { BootstrapProgress, HostFactsCache, PreflightState, type FactsState } from './setup-progress.svelte.js';
 import {
   describeFinding,
   describePlanFileError,
+  describePlanIssue,
   findingWhy,
   STEP_OF_CODE,
   stepOfPath,
@@ -23,8 +25,10 @@ import {
 
 export type { FieldNote, PlanStep };
 
-export const STEPS = ['hosts', 'roles', 'network', 'options', 'preflight', 'review', 'run', 'done'] as const;
+export const STEPS = ['hosts', 'roles', 'network', 'options', 'extras', 'preflight', 'review', 'run', 'done'] as const;
 export type StepId = (typeof STEPS)[number];
+/** The steps that edit the plan: each is checked by the core before moving on. */
+export const PLAN_STEPS: readonly StepId[] = ['hosts', 'roles', 'network', 'options', 'extras'];
 
 export const DEFAULT_SUBNET = '10.0.9.0/24';
 export const DEFAULT_POOL_SIZE = 24;
@@ -40,6 +44,18 @@ export type { FactsState };
 const SAID_BY_HINT = new Set(['NAME_EMPTY', 'NO_HOSTS']);
 
 type Note = FieldNote & { step: PlanStep; blocks: boolean; quiet: boolean };
+
+/** The plan's value at a dotted path (`extras.edge.output.path`). */
+function valueAt(root: unknown, path: string): unknown {
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (value, key) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined),
+      root,
+    );
+}
+
+const isEmpty = (value: unknown): boolean => value === '' || (typeof value === 'number' && Number.isNaN(value));
 
 export class SetupWizard {
   step = $state<StepId>('hosts');
@@ -57,6 +73,8 @@ export class SetupWizard {
   operationsError = $state<string | undefined>();
   readonly preflight = new PreflightState();
   readonly bootstrap = new BootstrapProgress();
+  /** The registry login's password: in this memory only, never in the plan; sent once with the run. */
+  registryPassword = $state('');
   /** Once the operator picks a role, adding or removing hosts no longer re-deals them. */
   private rolesEdited = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -132,10 +150,28 @@ export class SetupWizard {
     this.plan.networks.splice(index, 1);
   }
 
+  /** Turns a production step on (with its settings) or off (null). */
+  setExtra<K extends keyof PlanExtras>(key: K, value: PlanExtras[K]): void {
+    this.plan.extras ??= { registry: null, backups: null, edge: null };
+    this.plan.extras[key] = value;
+    if (key === 'registry' && value === null) this.registryPassword = '';
+  }
+
+  /** A registry with a login (TLS only) needs its password before the run. */
+  get needsRegistryPassword(): boolean {
+    const registry = this.plan.extras?.registry;
+    return !!registry && registry.mode === 'tls' && registry.username !== null;
+  }
+
+  get registryPasswordShort(): boolean {
+    return this.needsRegistryPassword && this.registryPassword.length < 8;
+  }
+
   applyImported(plan: SwarmPlan): void {
     this.plan = plan;
     this.rolesEdited = true;
     this.acknowledgeEvenManagers = false;
+    this.registryPassword = '';
     this.poolText = plan.addressPool?.subnets.join(', ') ?? '';
     this.poolSize = String(plan.addressPool?.subnetSize ?? DEFAULT_POOL_SIZE);
     this.preflight.reset();
@@ -176,6 +212,9 @@ export class SetupWizard {
   attempted = $state<StepId[]>([]);
 
   private readonly notes = $derived.by((): Note[] => {
+    // A production field left empty is asked for once Next was pressed, as a network's name is.
+    const unfilled = (path: string) =>
+      path.startsWith('extras.') && isEmpty(valueAt(this.plan, path)) && !this.attempted.includes('extras');
     const findings = (this.validation?.findings ?? []).map((f) => ({
       severity: f.severity,
       code: f.code,
@@ -191,11 +230,11 @@ export class SetupWizard {
       severity: 'error' as const,
       code: issue.code,
       path: issue.path,
-      text: describeIssue(issue),
+      text: describePlanIssue(issue),
       why: undefined,
       step: stepOfPath(issue.path),
       blocks: true,
-      quiet: issue.code === 'NAME_EMPTY',
+      quiet: (issue.code === 'NAME_EMPTY' && !issue.path.startsWith('extras.')) || unfilled(issue.path),
     }));
     return [...findings, ...issues];
   });
@@ -203,6 +242,11 @@ export class SetupWizard {
   /** What to show beside the field at `path`. */
   notesAt(path: string): FieldNote[] {
     return this.notes.filter((n) => n.path === path && !n.quiet);
+  }
+
+  /** What to show beside a group of fields: the notes at `prefix` and at every path under it. */
+  notesWithin(prefix: string): FieldNote[] {
+    return this.notes.filter((n) => (n.path === prefix || n.path.startsWith(`${prefix}.`)) && !n.quiet);
   }
 
   /** A step's notes that no field of it shows (the component says which paths it shows). */
@@ -217,8 +261,11 @@ export class SetupWizard {
   /** Whether the operator may go on from a step, and if not, the words that say why. */
   blocked(step: StepId): string | null {
     if (step === 'hosts' && (this.plan.name.trim() === '' || this.plan.hosts.length === 0)) return t('setup.blockedHosts');
-    if (step === 'hosts' || step === 'roles' || step === 'network' || step === 'options') {
+    if (PLAN_STEPS.includes(step)) {
       const blocking = this.notes.filter((n) => n.step === step && n.blocks);
+      if (step === 'extras' && blocking.length > 0)
+        return blocking.every((n) => n.quiet) ? t('setup.extras.blockedEmpty') : t('setup.extras.blocked');
+      if (step === 'extras' && this.registryPasswordShort) return t('setup.extras.blockedPassword');
       if (blocking.length === 0) return null;
       if (blocking.every((n) => n.code === 'MANAGERS_EVEN')) return t('setup.blockedEven');
       return blocking.every((n) => n.quiet) && step === 'network' ? t('setup.blockedNetworkName') : t('setup.blockedFix');
@@ -241,7 +288,7 @@ export class SetupWizard {
   async next(): Promise<boolean> {
     const from = this.step;
     const submitted = `${this.planKey}|${this.acknowledgeEvenManagers}`;
-    if (from === 'hosts' || from === 'roles' || from === 'network' || from === 'options') await this.validateNow();
+    if (PLAN_STEPS.includes(from)) await this.validateNow();
     // Moving on is decided on what the operator submitted: a change made meanwhile waits for the next Enter.
     if (this.step !== from || `${this.planKey}|${this.acknowledgeEvenManagers}` !== submitted) return false;
     if (this.blocked(from) !== null) {
@@ -282,7 +329,15 @@ export class SetupWizard {
 
   async build(): Promise<void> {
     this.goTo('run');
-    await this.bootstrap.start($state.snapshot(this.plan), this.acknowledgeEvenManagers);
+    await this.startRun();
+  }
+
+  /** Starts the run, or runs it again after a failure. */
+  async startRun(): Promise<void> {
+    // The password leaves this memory as the run starts: the core keeps it in the keychain.
+    const password = this.needsRegistryPassword && this.registryPassword !== '' ? this.registryPassword : undefined;
+    this.registryPassword = '';
+    await this.bootstrap.start($state.snapshot(this.plan), this.acknowledgeEvenManagers, password);
   }
 
   // ---- plan files ----

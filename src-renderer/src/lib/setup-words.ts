@@ -1,6 +1,14 @@
-import type { BootstrapStepStatus, PlanFinding, PlanFindingCode, PreflightCheck, ValidationIssue } from '../../../src-main/contract.js';
+import type {
+  BootstrapStepStatus,
+  PlanFinding,
+  PlanFindingCode,
+  PlannedOperation,
+  PreflightCheck,
+  ValidationIssue,
+} from '../../../src-main/contract.js';
 import { ApiError } from './api.js';
 import { describeError, describeIssue } from './describe-error.js';
+import { formatBytes } from './i18n/format.svelte.js';
 import { hasMessage, t, tDynamic } from './i18n/index.svelte.js';
 
 // Words for the codes the setup core sends: plan findings, preflight checks, bootstrap steps.
@@ -47,15 +55,49 @@ export function describeStep(step: { step: string; host: string | null }): strin
   return hasMessage(key) ? tDynamic(key, { host: step.host ?? '' }) : step.host ? `${step.step} ${step.host}` : step.step;
 }
 
+const EDGE_FORMAT_WORDS: Record<string, string> = {
+  plain: 'edge.edge.formatPlain',
+  nginx: 'edge.edge.formatNginx',
+  haproxy: 'edge.edge.formatHaproxy',
+  json: 'edge.edge.formatJson',
+};
+
+/** The production steps' params come as data (hours, a mode, bytes): worded here in the current locale. */
+function productionParams(code: string, params: Record<string, string>): Record<string, string | number> {
+  if (!/^(REGISTRY|BACKUPS|EDGE|POOLS?)_/.test(code)) return params;
+  const out: Record<string, string | number> = { ...params };
+  if (params.every !== undefined)
+    out.every = params.every === '' ? t('setup.extras.words.byHand') : t('setup.extras.words.every', { count: Number(params.every) });
+  if (params.mode !== undefined)
+    out.mode = params.mode === 'insecure' ? t('setup.extras.words.modeInsecure') : t('setup.extras.words.modeTls');
+  if (params.publish !== undefined)
+    out.publish = params.publish === 'ingress' ? t('setup.extras.words.publishIngress') : t('setup.extras.words.publishHost');
+  if (params.size !== undefined && /^\d+$/.test(params.size)) out.size = formatBytes(Number(params.size));
+  const format = params.format !== undefined ? EDGE_FORMAT_WORDS[params.format] : undefined;
+  if (format) out.format = tDynamic(format);
+  // Counts choose the plural form.
+  if (params.count !== undefined) out.count = Number(params.count);
+  if (params.targets !== undefined) out.count = Number(params.targets);
+  if (params.managers !== undefined) out.count = Number(params.managers);
+  return out;
+}
+
 /** What a step found or why it was skipped. */
 export function describeStepCode(status: BootstrapStepStatus): string | undefined {
   if (!status.code) return undefined;
   const key = `setup.stepCodes.${status.code}`;
-  return hasMessage(key) ? tDynamic(key, status.params ?? {}) : status.code;
+  return hasMessage(key) ? tDynamic(key, productionParams(status.code, status.params ?? {})) : status.code;
+}
+
+/** A review operation: Docker's command as it is, or a production operation worded from its code. */
+export function describeOperation(op: PlannedOperation): string | undefined {
+  if (!op.code) return undefined;
+  const key = `setup.operations.${op.code}`;
+  return hasMessage(key) ? tDynamic(key, productionParams(op.code, op.params ?? {})) : op.code;
 }
 
 /** The steps that edit the plan; their problems come from `setup.validate`. */
-export type PlanStep = 'hosts' | 'roles' | 'network' | 'options';
+export type PlanStep = 'hosts' | 'roles' | 'network' | 'options' | 'extras';
 
 /** A finding or a refused field, worded, ready to show beside its field. */
 export interface FieldNote {
@@ -85,7 +127,26 @@ export function stepOfPath(path: string): PlanStep {
   if (path === 'name' || /^hosts(\.\d+(\.host)?)?$/.test(path)) return 'hosts';
   if (path.startsWith('hosts.')) return 'roles';
   if (path.startsWith('networks')) return 'network';
+  if (path.startsWith('extras')) return 'extras';
   return 'options';
+}
+
+/** Fields the cluster tabs share: a refused value is worded as those tabs word it. */
+const ISSUE_WORDS: [RegExp, string][] = [
+  [/^extras\.registry\.port$/, 'registry.form.portInvalid'],
+  [/^extras\.backups\.everyHours$/, 'backups.schedule.hoursInvalid'],
+  [/^extras\.backups\.keep$/, 'backups.schedule.keepInvalid'],
+  [/^extras\.edge\.port$/, 'edge.edge.portInvalid'],
+  [/^extras\.edge\.name$/, 'edge.edge.nameIssue'],
+  [/^extras\.edge\.output\.path$/, 'edge.pathIssue'],
+  [/^extras\.edge\.output\.host$/, 'edge.edge.hostRequired'],
+  [/^extras\.edge\.output\.reload/, 'edge.edge.reloadIssue'],
+];
+
+/** A field of the plan the core refused outright. */
+export function describePlanIssue(issue: ValidationIssue): string {
+  const words = ISSUE_WORDS.find(([pattern]) => pattern.test(issue.path));
+  return words ? tDynamic(words[1]) : describeIssue(issue);
 }
 
 /** PLAN_FILE_INVALID says what was wrong (`problem`) and often where (`line`). */

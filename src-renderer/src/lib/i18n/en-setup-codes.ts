@@ -39,6 +39,18 @@ export const enSetupCodes = {
       SUBNET_OVERLAPS_INGRESS: '{subnet} overlaps the ingress network ({other}).',
       SUBNET_OVERLAPS_NETWORK: '{subnet} overlaps the network {otherNetwork} ({other}).',
       ENCRYPTED_NEEDS_ESP: 'The hosts must allow IP protocol 50 (ESP) between them.',
+      REGISTRY_HOST_NOT_IN_PLAN: '{host} is not one of this swarm’s hosts. Choose one of them for the registry.',
+      REGISTRY_NEEDS_TWO_HOSTS: 'The registry needs a swarm of at least two hosts.',
+      REGISTRY_HOST_DRAINED: '{host} is a manager, and dedicated managers run no containers. Choose a worker for the registry.',
+      REGISTRY_NETWORK_NOT_IN_PLAN: 'The network {network} is not in the plan. Choose one of its networks, or none.',
+      REGISTRY_INSECURE_UNACKNOWLEDGED: 'Without TLS, confirm that the registry is reachable only on a private network you control.',
+      REGISTRY_INSECURE_PUBLIC: '{address} is not a private address. Without TLS, the registry must be reached on a private IP.',
+      REGISTRY_INSECURE_LOGIN: 'A login needs TLS.',
+      REGISTRY_NO_TLS: 'A registry without TLS is not recommended.',
+      BACKUPS_NEED_THREE_MANAGERS: 'Routine backups need at least 3 managers; this plan has {managers}.',
+      EDGE_HOST_UNKNOWN: '{host} is not in Hosts. Choose a saved host to write the list to.',
+      POOL_NAME_TWICE: 'Another node pool is named {pool} already.',
+      POOL_PATH_TWICE: 'Another node pool writes to {path} already ({pool}).',
     },
     why: {
       MANAGERS_EVEN: 'A majority must agree on every change: 4 managers need 3, so they survive one failure, like 3.',
@@ -52,6 +64,12 @@ export const enSetupCodes = {
       SUBNET_OVERLAPS_POOL: 'Docker could hand the same addresses to another network.',
       SUBNET_OVERLAPS_NETWORK: 'Two networks with the same addresses cannot be told apart.',
       ENCRYPTED_NEEDS_ESP: 'Encrypted overlays carry their traffic as IPsec, which firewalls often drop.',
+      REGISTRY_NEEDS_TWO_HOSTS: 'Its check pushes an image on the registry’s node and pulls it on another one.',
+      REGISTRY_INSECURE_PUBLIC: 'Over plain HTTP, anyone on the way could read your images and replace them.',
+      REGISTRY_INSECURE_LOGIN: 'Docker sends no password over plain HTTP.',
+      REGISTRY_NO_TLS: 'Anyone on the network path between a node and the registry can read your images and alter them.',
+      BACKUPS_NEED_THREE_MANAGERS:
+        'A backup stops Docker on one manager; with fewer than 3, the others would lose quorum. Routine backups are refused and the first backup is skipped.',
     },
     stepIds: {
       init: 'Initialize the swarm',
@@ -66,6 +84,14 @@ export const enSetupCodes = {
       networksHost: 'Create the networks through {host}',
       verify: 'Verify the swarm',
       verifyHost: 'Verify the swarm through {host}',
+      registry: 'Deploy the private registry',
+      registryHost: 'Deploy the private registry on {host}',
+      backups: 'Set up routine backups',
+      backupsHost: 'Set up routine backups through {host}',
+      edge: 'Write the edge target list',
+      edgeHost: 'Write the edge target list through {host}',
+      pools: 'Write the node pools’ first-boot scripts',
+      poolsHost: 'Write the node pools’ first-boot scripts through {host}',
     },
     stepCodes: {
       ALREADY_ACTIVE: 'A swarm runs there already ({swarmId}); it is kept.',
@@ -81,6 +107,37 @@ export const enSetupCodes = {
       INITIALIZED: 'Swarm {swarmId} initialized.',
       DRAINED: { one: 'Drained {count} manager.', other: 'Drained {count} managers.' },
       CREATED: 'Created {networks}.',
+      REGISTRY_READY: 'Registry at {endpoint} ({mode}), checked: a push, a pull on another node and a service run worked.',
+      REGISTRY_ALREADY: 'The registry at {endpoint} is deployed already and answers; it is kept.',
+      BACKUPS_SCHEDULED: 'Backups {every}, keeping the newest {keep}.',
+      BACKUPS_FIRST_TAKEN: 'Backups {every}, keeping the newest {keep}. The first backup ({size}) was taken on {node}.',
+      BACKUPS_FIRST_SKIPPED: {
+        one: 'Backups {every}, keeping the newest {keep}. The first backup was not taken: it would stop the only manager.',
+        other:
+          'Backups {every}, keeping the newest {keep}. The first backup was not taken: with {count} managers, stopping one would lose quorum.',
+      },
+      EDGE_WRITTEN: {
+        one: 'Wrote {count} target to {output}; it is rewritten as nodes come and go.',
+        other: 'Wrote {count} targets to {output}; it is rewritten as nodes come and go.',
+      },
+      POOLS_WRITTEN: {
+        one: 'Wrote {count} first-boot script: {paths}. It holds a join token: keep it like a password.',
+        other: 'Wrote {count} first-boot scripts: {paths}. They hold a join token: keep them like a password.',
+      },
+      POOLS_CURRENT: { one: 'The first-boot script is current: {paths}.', other: 'The {count} first-boot scripts are current: {paths}.' },
+    },
+    // Production operations in the review, which are not one Docker command each.
+    operations: {
+      REGISTRY_DEPLOY: 'Deploy the registry on {host}, reached at {endpoint} ({mode}, published {publish})',
+      REGISTRY_CA_COPY: 'Copy the registry’s CA to /etc/docker/certs.d/{endpoint} on every node ({nodes})',
+      REGISTRY_DAEMON_JSON:
+        'Add {endpoint} to insecure-registries in /etc/docker/daemon.json on every node ({nodes}), and restart Docker one node at a time, keeping quorum',
+      REGISTRY_VERIFY: 'Check {endpoint}: push a test image on its node, pull it on another, and run a service from it',
+      BACKUPS_SCHEDULE: 'Back up the swarm state {every}, keeping the newest {keep} (encrypted with a key kept in the keychain)',
+      BACKUPS_FIRST:
+        'Take the first backup: stop Docker on one manager that is not the leader, archive the swarm state, and start Docker again',
+      EDGE_FOLLOW: 'Write the nodes that take traffic on port {port} to {output} ({format}), and keep the list current',
+      POOL_WRITE: 'Write the first-boot script of the {role} pool {pool} to {path} (it holds a join token)',
     },
   },
   preflight: {

@@ -1,5 +1,6 @@
 import type { StepState } from '../../../../src-main/contract.js';
 import { enSetupCodes } from './en-setup-codes.js';
+import { enSetupExtras } from './en-setup-extras.js';
 
 // The guided setup and "Connect an existing swarm", kept apart from en.ts so that each stays readable.
 // The words for the core's codes (findings, preflight checks, bootstrap steps) are in en-setup-codes.ts.
@@ -15,6 +16,7 @@ export const enSetup = {
       roles: 'Roles',
       network: 'Network',
       options: 'Options',
+      extras: 'Production',
       preflight: 'Preflight',
       review: 'Review',
       run: 'Build',
@@ -28,6 +30,7 @@ export const enSetup = {
     blockedNetworkName: 'Name the network to continue, or remove it.',
     blockedPreflight: 'Next is available once the preflight checks ran with nothing failed.',
     ...enSetupCodes.setup,
+    extras: enSetupExtras,
     hosts: {
       heading: 'Name the swarm and choose its hosts',
       name: 'Cluster name',

@@ -39,6 +39,18 @@ export const esSetupCodes: CatalogShape<typeof enSetupCodes> = {
       SUBNET_OVERLAPS_INGRESS: '{subnet} se superpone con la red ingress ({other}).',
       SUBNET_OVERLAPS_NETWORK: '{subnet} se superpone con la red {otherNetwork} ({other}).',
       ENCRYPTED_NEEDS_ESP: 'Los hosts deben permitir entre sí el protocolo IP 50 (ESP).',
+      REGISTRY_HOST_NOT_IN_PLAN: '{host} no es uno de los hosts de este swarm. Elija uno de ellos para el registro.',
+      REGISTRY_NEEDS_TWO_HOSTS: 'El registro necesita un swarm de al menos dos hosts.',
+      REGISTRY_HOST_DRAINED: '{host} es un manager, y los managers dedicados no ejecutan contenedores. Elija un worker para el registro.',
+      REGISTRY_NETWORK_NOT_IN_PLAN: 'La red {network} no está en el plan. Elija una de sus redes, o ninguna.',
+      REGISTRY_INSECURE_UNACKNOWLEDGED: 'Sin TLS, confirme que el registro solo se alcanza desde una red privada que usted controla.',
+      REGISTRY_INSECURE_PUBLIC: '{address} no es una dirección privada. Sin TLS, el registro debe alcanzarse en una IP privada.',
+      REGISTRY_INSECURE_LOGIN: 'Un inicio de sesión necesita TLS.',
+      REGISTRY_NO_TLS: 'No se recomienda un registro sin TLS.',
+      BACKUPS_NEED_THREE_MANAGERS: 'Las copias de seguridad periódicas necesitan al menos 3 managers; este plan tiene {managers}.',
+      EDGE_HOST_UNKNOWN: '{host} no está en Hosts. Elija un host guardado donde escribir la lista.',
+      POOL_NAME_TWICE: 'Ya hay otro pool de nodos llamado {pool}.',
+      POOL_PATH_TWICE: 'Otro pool de nodos ya escribe en {path} ({pool}).',
     },
     why: {
       MANAGERS_EVEN: 'Cada cambio lo acuerda una mayoría: 4 managers necesitan 3, así que sobreviven a una falla, igual que 3.',
@@ -52,6 +64,12 @@ export const esSetupCodes: CatalogShape<typeof enSetupCodes> = {
       SUBNET_OVERLAPS_POOL: 'Docker podría dar las mismas direcciones a otra red.',
       SUBNET_OVERLAPS_NETWORK: 'Dos redes con las mismas direcciones no se pueden distinguir.',
       ENCRYPTED_NEEDS_ESP: 'Las redes overlay cifradas llevan su tráfico como IPsec, que los firewalls suelen descartar.',
+      REGISTRY_NEEDS_TWO_HOSTS: 'Su verificación sube una imagen en el nodo del registro y la descarga en otro.',
+      REGISTRY_INSECURE_PUBLIC: 'Por HTTP sin cifrar, cualquiera en el camino podría leer sus imágenes y reemplazarlas.',
+      REGISTRY_INSECURE_LOGIN: 'Docker no envía contraseñas por HTTP sin cifrar.',
+      REGISTRY_NO_TLS: 'Cualquiera en el camino de red entre un nodo y el registro puede leer sus imágenes y alterarlas.',
+      BACKUPS_NEED_THREE_MANAGERS:
+        'Una copia de seguridad detiene Docker en un manager; con menos de 3, los demás perderían el quórum. Las copias periódicas se rechazan y la primera copia se omite.',
     },
     stepIds: {
       init: 'Inicializar el swarm',
@@ -66,6 +84,14 @@ export const esSetupCodes: CatalogShape<typeof enSetupCodes> = {
       networksHost: 'Crear las redes a través de {host}',
       verify: 'Verificar el swarm',
       verifyHost: 'Verificar el swarm a través de {host}',
+      registry: 'Desplegar el registro privado',
+      registryHost: 'Desplegar el registro privado en {host}',
+      backups: 'Configurar las copias de seguridad periódicas',
+      backupsHost: 'Configurar las copias de seguridad periódicas a través de {host}',
+      edge: 'Escribir la lista de destinos edge',
+      edgeHost: 'Escribir la lista de destinos edge a través de {host}',
+      pools: 'Escribir los scripts de primer arranque de los pools de nodos',
+      poolsHost: 'Escribir los scripts de primer arranque de los pools de nodos a través de {host}',
     },
     stepCodes: {
       ALREADY_ACTIVE: 'Ya hay un swarm allí ({swarmId}); se conserva.',
@@ -81,6 +107,42 @@ export const esSetupCodes: CatalogShape<typeof enSetupCodes> = {
       INITIALIZED: 'Swarm {swarmId} inicializado.',
       DRAINED: { one: '{count} manager puesto en drain.', other: '{count} managers puestos en drain.' },
       CREATED: 'Se creó {networks}.',
+      REGISTRY_READY:
+        'Registro en {endpoint} ({mode}), verificado: funcionaron una subida, una descarga en otro nodo y un servicio a partir de la imagen.',
+      REGISTRY_ALREADY: 'El registro en {endpoint} ya está desplegado y responde; se conserva.',
+      BACKUPS_SCHEDULED: 'Copias de seguridad {every}; se conservan las {keep} más recientes.',
+      BACKUPS_FIRST_TAKEN:
+        'Copias de seguridad {every}; se conservan las {keep} más recientes. La primera copia ({size}) se tomó en {node}.',
+      BACKUPS_FIRST_SKIPPED: {
+        one: 'Copias de seguridad {every}; se conservan las {keep} más recientes. La primera copia no se tomó: detendría el único manager.',
+        other:
+          'Copias de seguridad {every}; se conservan las {keep} más recientes. La primera copia no se tomó: con {count} managers, detener uno haría perder el quórum.',
+      },
+      EDGE_WRITTEN: {
+        one: 'Se escribió {count} destino en {output}; se reescribe a medida que los nodos llegan y se van.',
+        other: 'Se escribieron {count} destinos en {output}; se reescribe a medida que los nodos llegan y se van.',
+      },
+      POOLS_WRITTEN: {
+        one: 'Se escribió {count} script de primer arranque: {paths}. Contiene un token de unión: guárdelo como una contraseña.',
+        other: 'Se escribieron {count} scripts de primer arranque: {paths}. Contienen un token de unión: guárdelos como contraseñas.',
+      },
+      POOLS_CURRENT: {
+        one: 'El script de primer arranque está al día: {paths}.',
+        other: 'Los {count} scripts de primer arranque están al día: {paths}.',
+      },
+    },
+    operations: {
+      REGISTRY_DEPLOY: 'Desplegar el registro en {host}, alcanzable en {endpoint} ({mode}, publicado {publish})',
+      REGISTRY_CA_COPY: 'Copiar la CA del registro a /etc/docker/certs.d/{endpoint} en cada nodo ({nodes})',
+      REGISTRY_DAEMON_JSON:
+        'Agregar {endpoint} a insecure-registries en /etc/docker/daemon.json en cada nodo ({nodes}), y reiniciar Docker un nodo a la vez, manteniendo el quórum',
+      REGISTRY_VERIFY: 'Verificar {endpoint}: subir una imagen de prueba en su nodo, descargarla en otro y ejecutar un servicio con ella',
+      BACKUPS_SCHEDULE:
+        'Copiar el estado del swarm {every}, conservando las {keep} copias más recientes (cifradas con una clave guardada en el llavero)',
+      BACKUPS_FIRST:
+        'Tomar la primera copia: detener Docker en un manager que no es el líder, archivar el estado del swarm y volver a iniciar Docker',
+      EDGE_FOLLOW: 'Escribir los nodos que reciben tráfico en el puerto {port} en {output} ({format}), y mantener la lista al día',
+      POOL_WRITE: 'Escribir el script de primer arranque del pool {pool} ({role}) en {path} (contiene un token de unión)',
     },
   },
   preflight: {

@@ -1,5 +1,6 @@
 import type { enSetup } from './en-setup.js';
 import { esSetupCodes } from './es-setup-codes.js';
+import { esSetupExtras } from './es-setup-extras.js';
 import type { CatalogShape } from './types.js';
 
 // Español neutro, de usted. Los términos de Docker quedan como en Docker: swarm, manager, worker, drain.
@@ -14,6 +15,7 @@ export const esSetup: CatalogShape<typeof enSetup> = {
       roles: 'Roles',
       network: 'Red',
       options: 'Opciones',
+      extras: 'Producción',
       preflight: 'Verificación',
       review: 'Revisión',
       run: 'Construcción',
@@ -27,6 +29,7 @@ export const esSetup: CatalogShape<typeof enSetup> = {
     blockedNetworkName: 'Dé un nombre a la red para continuar, o quítela.',
     blockedPreflight: 'Podrá continuar cuando la verificación previa termine sin fallos.',
     ...esSetupCodes.setup,
+    extras: esSetupExtras,
     hosts: {
       heading: 'Dé un nombre al swarm y elija sus hosts',
       name: 'Nombre del clúster',

@@ -75,7 +75,7 @@ describe('the guided setup, plan steps', () => {
   it('goes Hosts → Roles → Network → Options, and a host that cannot be read does not stop it', async () => {
     await openWizard();
     const steps = screen.getByRole('navigation', { name: 'Setup steps' });
-    expect(within(steps).getAllByRole('listitem')).toHaveLength(8);
+    expect(within(steps).getAllByRole('listitem')).toHaveLength(9);
     expect(next()).toHaveAttribute('aria-disabled', 'true');
     expect(screen.getByText('Name the swarm and choose at least one host to continue.')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Add a host in Hosts' })).toHaveAttribute('href', '#/hosts');
