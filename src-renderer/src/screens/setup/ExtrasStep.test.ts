@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SwarmPlan } from '../../../../src-main/contract.js';
 import type { Core } from '../../../../src-main/core/create-core.js';
@@ -219,6 +219,37 @@ describe('the Production step', () => {
     expect(textbox('File path')).toHaveAttribute('aria-invalid', 'true');
     await fireEvent.input(textbox('Port'), { target: { value: '80x' } });
     expect(await screen.findByText('A whole number from 1 to 65535.')).toBeInTheDocument();
+  }, 30_000);
+
+  it('node pools: the worker pool first, the manager pool on request; labels and size as typed; the core names a bad key', async () => {
+    await openProduction(['m1', 'm2', 'm3']);
+    await fireEvent.click(checkbox('Node pool scripts'));
+    expect(screen.getByText(/Each script holds a join token/)).toBeInTheDocument();
+    expect(checkbox('Worker pool')).toBeChecked();
+    expect(checkbox('Manager pool')).not.toBeChecked();
+    const workers = screen.getByRole('group', { name: 'Worker pool' });
+    const field = (name: string) => within(workers).getByRole('textbox', { name });
+    expect(field('Pool name')).toHaveValue('workers');
+    await fireEvent.input(field('Group size (optional)'), { target: { value: '4' } });
+    await fireEvent.input(field('Labels (optional)'), { target: { value: 'tier=app\nzone=b' } });
+    await fireEvent.input(field('Script file'), { target: { value: '/home/ops/workers.user-data' } });
+    await fireEvent.click(checkbox('Manager pool'));
+    const managers = screen.getByRole('group', { name: 'Manager pool' });
+    await fireEvent.input(within(managers).getByRole('textbox', { name: 'Script file' }), {
+      target: { value: '/home/ops/managers.user-data' },
+    });
+    expect((await lastValidated()).extras?.pools).toEqual([
+      { name: 'managers', role: 'manager', labels: {}, targetSize: null, path: '/home/ops/managers.user-data' },
+      { name: 'workers', role: 'worker', labels: { tier: 'app', zone: 'b' }, targetSize: 4, path: '/home/ops/workers.user-data' },
+    ]);
+    await waitFor(() => expect(next()).toHaveAttribute('aria-disabled', 'false'));
+    // A key Docker refuses goes to the core as typed, and its refusal holds Next.
+    await fireEvent.input(field('Labels (optional)'), { target: { value: 'tier app' } });
+    await waitFor(() => expect(next()).toHaveAttribute('aria-disabled', 'true'));
+    await fireEvent.input(field('Labels (optional)'), { target: { value: 'tier=app' } });
+    await fireEvent.click(checkbox('Manager pool'));
+    expect((await lastValidated()).extras?.pools?.map((p) => p.role)).toEqual(['worker']);
+    await goNext('Check the hosts');
   }, 30_000);
 
   it('sends the password with the run only, and keeps no copy once the run started', async () => {

@@ -1,4 +1,4 @@
-import type { EdgeConfig, PlanBackups, PlanRegistry, SwarmPlan } from '../../../../src-main/contract.js';
+import type { EdgeConfig, NodeRole, PlanBackups, PlanPool, PlanRegistry, SwarmPlan } from '../../../../src-main/contract.js';
 import { DEFAULT_EDGE_NAME, edgeFormFrom, emptyEdgeForm, reloadArgs, type EdgeFormState } from '../cluster/edge/edge-form.js';
 import { DEFAULT_IMAGE, DEFAULT_PORT } from '../cluster/registry/registry-form.js';
 
@@ -58,3 +58,27 @@ export function edgeFormOf(config: EdgeConfig): EdgeFormState {
 }
 
 export const defaultEdge = (): EdgeConfig => edgeConfigOf(emptyEdgeForm());
+
+export const defaultPool = (role: NodeRole): PlanPool => ({
+  name: role === 'manager' ? 'managers' : 'workers',
+  role,
+  labels: {},
+  targetSize: null,
+  path: '',
+});
+
+/** Labels as typed, one `key=value` a line; a key Docker would refuse is kept for the core to name. */
+export function labelsOf(text: string): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    const eq = line.indexOf('=');
+    labels[(eq < 0 ? line : line.slice(0, eq)).trim()] = eq < 0 ? '' : line.slice(eq + 1).trim();
+  }
+  return labels;
+}
+
+export const labelsText = (labels: Record<string, string>): string =>
+  Object.entries(labels)
+    .map(([key, value]) => `${key}=${value}`)
+    .join('\n');
