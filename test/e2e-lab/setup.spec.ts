@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -14,11 +14,15 @@ test.describe.configure({ mode: 'serial', timeout: 300_000 });
 
 let dataDir: string;
 let web: RunningWebMode;
+let edgeFile: string;
+let poolFile: string;
 
 test.beforeAll(async () => {
   test.setTimeout(900_000);
   await lab.up({ managers: 3, workers: 2, passwordHost: false });
   dataDir = await mkdtemp(join(tmpdir(), 'swarmdeck-e2e-setup-'));
+  edgeFile = join(dataDir, 'upstream.conf');
+  poolFile = join(dataDir, 'workers.user-data');
   web = await startWebMode(dataDir, { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent', SSH_AUTH_SOCK: '' });
 });
 test.afterAll(async () => {
@@ -78,6 +82,19 @@ test('3 managers + 2 workers, an encrypted overlay, dedicated managers: built fr
   await page.getByRole('checkbox', { name: 'Autolock' }).check();
   await page.getByRole('button', { name: 'Next' }).click();
 
+  // Production: the edge list to a file, a backup schedule (no first backup), the worker pool's script.
+  // (The private registry as a wizard step is run end to end by the core's lab test, with a keychain.)
+  await expect(page.getByRole('heading', { name: 'Add production services' })).toBeVisible();
+  await page.getByRole('checkbox', { name: 'Edge target list' }).check();
+  await page.getByRole('textbox', { name: 'File path' }).fill(edgeFile);
+  await page.getByRole('checkbox', { name: 'Routine backups' }).check();
+  await page.getByRole('checkbox', { name: 'Take the first backup at the end of the build' }).uncheck();
+  await page.getByRole('checkbox', { name: 'Node pool scripts' }).check();
+  const workerPool = page.getByRole('group', { name: 'Worker pool' });
+  await workerPool.getByRole('textbox', { name: 'Labels (optional)' }).fill('tier=app');
+  await workerPool.getByRole('textbox', { name: 'Script file' }).fill(poolFile);
+  await page.getByRole('button', { name: 'Next' }).click();
+
   // Preflight.
   await page.getByRole('button', { name: 'Run preflight' }).click();
   for (const h of lab.hosts) await expect(page.getByRole('region', { name: h.name })).toContainText('Docker', { timeout: 60_000 });
@@ -91,6 +108,8 @@ test('3 managers + 2 workers, an encrypted overlay, dedicated managers: built fr
   await expect(operations).toContainText(
     'docker network create --driver overlay --subnet 10.0.9.0/24 --opt encrypted --attachable backend',
   );
+  await expect(operations).toContainText(`Write the nodes that take traffic on port 80 to ${edgeFile}`);
+  await expect(operations).toContainText(`Write the first-boot script of the worker pool workers to ${poolFile}`);
   await page.mouse.move(0, 0);
   await page.screenshot({ path: 'docs/wizard-review.png', fullPage: false });
   await page.getByRole('button', { name: 'Build the swarm' }).click();
@@ -99,6 +118,12 @@ test('3 managers + 2 workers, an encrypted overlay, dedicated managers: built fr
   await expect(page.getByRole('heading', { name: 'Swarm ready' })).toBeVisible({ timeout: 240_000 });
   await page.getByRole('button', { name: 'Show unlock key' }).click();
   await expect(page.getByText(/SWMKEY-1-/)).toBeVisible();
+
+  // The production steps, from the files they wrote: the workers take traffic (the managers are drained).
+  const targets = (await readFile(edgeFile, 'utf8')).trim().split('\n');
+  expect(targets.sort()).toEqual(lab.workers.map((w) => `${w.address}:80`).sort());
+  expect((await stat(poolFile)).mode & 0o777).toBe(0o600);
+  expect(await readFile(poolFile, 'utf8')).toContain('tier');
 
   // What Docker itself says.
   const nodes = await lab.swarm.nodes(lab.managers[0]!.name);

@@ -142,7 +142,8 @@ export const enSetup = {
     },
     review: {
       heading: 'Review what will run',
-      intro: 'These are the operations, in order, as Docker’s CLI would spell them. Hosts already in the right state are skipped.',
+      intro:
+        'These are the operations, in order, as Docker’s CLI would spell them; the production services are said in words. Hosts already in the right state are skipped.',
       loading: 'Working out the operations…',
       operations: 'Operations',
       summary: 'Plan summary',

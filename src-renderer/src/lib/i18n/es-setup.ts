@@ -143,7 +143,7 @@ export const esSetup: CatalogShape<typeof enSetup> = {
     review: {
       heading: 'Revise lo que se ejecutará',
       intro:
-        'Estas son las operaciones, en orden, como las escribiría la CLI de Docker. Los hosts que ya están en el estado correcto se omiten.',
+        'Estas son las operaciones, en orden, como las escribiría la CLI de Docker; los servicios de producción se dicen con palabras. Los hosts que ya están en el estado correcto se omiten.',
       loading: 'Calculando las operaciones…',
       operations: 'Operaciones',
       summary: 'Resumen del plan',
