@@ -231,7 +231,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'clusters.list': { schema: noInputSchema, handle: () => clusters.list() },
     'clusters.create': { schema: createClusterSchema, handle: (input) => clusters.create(input) },
     'clusters.rename': { schema: renameClusterSchema, handle: (input) => clusters.rename(input) },
-    'clusters.remove': { schema: removeClusterSchema, handle: (input) => clusters.remove(input) },
+    'clusters.remove': {
+      schema: removeClusterSchema,
+      handle: async (input) => {
+        await clusters.remove(input);
+        // The app stops writing the edge list of a swarm it no longer knows; the swarm, the file and the backups stay.
+        await edge.disable(input.id);
+      },
+    },
     'clusters.connect': { schema: byIdSchema, handle: ({ id }) => clusterLinks.connect(id) },
     'clusters.discover': { schema: discoverSchema, handle: ({ via }) => adoption.discover(via) },
     'clusters.adopt': { schema: adoptSchema, handle: (input) => adoption.adopt(input) },
