@@ -1,8 +1,10 @@
 // Part 1 of the topology benchmark: the core's real LiveTopology over a real
 // dockerode client, against the fake Docker API. `start()` is the first full
-// read (five API calls, then the model); a re-read is the steady state: the
-// three calls every poll makes (refreshNow reads what a poll reads), after
-// ~1 % of the tasks changed, up to the diff.
+// read (five API calls, then the model); a re-read is the steady state: what
+// a poll reads (refreshNow reads what a poll reads: nodes, services, the tasks
+// desired running, then the services whose running tasks changed), after ~1 %
+// of the tasks changed, up to the diff. Side by side, on the same changes, a
+// second model reads in full every time, as every poll did before.
 import Docker from 'dockerode';
 import { performance } from 'node:perf_hooks';
 import type { TopologyDiff, TopologySnapshot } from '../../src-main/contract.js';
@@ -24,9 +26,18 @@ export interface CoreFigures {
   /** `refreshNow()` → the diff callback, with `fraction` of the tasks changed before each. */
   reread: number[];
   rereadCpu: number[];
-  /** Within each re-read: its three reads, as `readsOnly`. */
+  /** Within each re-read: its reads (both rounds), as `readsOnly`. */
   rereadReadsOnly: number[];
+  /** How many services each poll read whole (their running tasks changed). */
+  rereadServices: number[];
+  /** The floor of a poll: nodes, services and the tasks desired running only transferred. */
+  pollTransfer: number[];
+  /** The same changes read by a model that reads everything each time (every task, networks, swarm), as every poll did before. */
+  rereadFull: number[];
+  rereadFullCpu: number[];
   diffSizes: { tasks: number; services: number }[];
+  /** Whether each poll's diff held the same records as the full read's of the same change. */
+  sameDiffs: boolean[];
   sizes: BodySizes;
   snapshot: TopologySnapshot;
   /** The re-reads' diffs, versions 2, 3, … on top of `snapshot`. */
@@ -44,12 +55,20 @@ export async function measureCore(fake: FakeDocker, runs: number, fraction: numb
   const docker = new Docker({ socketPath: fake.socketPath });
   // The span of one model read's requests (they run concurrently): the reads as LiveTopology makes them.
   let span: { from: number; to: number } | null = null;
+  // The model's own client, counting the services a poll reads whole (the IDs in its `service` filters).
+  let serviceReads = 0;
+  const counting = new Docker({ socketPath: fake.socketPath });
+  const dial = counting.modem.dial.bind(counting.modem);
+  counting.modem.dial = ((options: { path?: string; options?: { filters?: { service?: string[] } } }, callback: never) => {
+    serviceReads += options.options?.filters?.service?.length ?? 0;
+    return dial(options as never, callback);
+  }) as typeof counting.modem.dial;
   const source: TopologySource = {
     request: async (_kind, call) => {
       span ??= { from: performance.now(), to: 0 };
       const current = span;
       try {
-        return await call(docker);
+        return await call(counting);
       } finally {
         current.to = Math.max(current.to, performance.now());
       }
@@ -65,7 +84,12 @@ export async function measureCore(fake: FakeDocker, runs: number, fraction: numb
     reread: [],
     rereadCpu: [],
     rereadReadsOnly: [],
+    rereadServices: [],
+    pollTransfer: [],
+    rereadFull: [],
+    rereadFullCpu: [],
     diffSizes: [],
+    sameDiffs: [],
     sizes: fake.sizes,
   };
   const readDockerode = async (): Promise<number> => {
@@ -89,6 +113,11 @@ export async function measureCore(fake: FakeDocker, runs: number, fraction: numb
         body.once('error', reject);
       }),
     );
+  const pollTransfer = async (): Promise<number> => {
+    const t0 = performance.now();
+    await Promise.all([drain('/nodes'), drain('/services'), drain('/tasks', { filters: { 'desired-state': ['running'] } })]);
+    return performance.now() - t0;
+  };
   const readTransfer = async (): Promise<number> => {
     const t0 = performance.now();
     await Promise.all([
@@ -121,12 +150,14 @@ export async function measureCore(fake: FakeDocker, runs: number, fraction: numb
   // One warm-up of each path (JIT, the socket), not counted.
   await readDockerode();
   await readTransfer();
+  await pollTransfer();
   await startOne();
   figures.start.length = figures.startCpu.length = figures.readsOnly.length = 0;
 
   for (let i = 0; i < runs; i++) {
     figures.readsDockerode.push(await readDockerode());
     figures.readsTransfer.push(await readTransfer());
+    figures.pollTransfer.push(await pollTransfer());
     await startOne();
   }
 
@@ -138,28 +169,76 @@ export async function measureCore(fake: FakeDocker, runs: number, fraction: numb
     () => undefined,
     options,
   );
+  // Every read of this one is a reconcile: the whole read, as every poll was before.
+  let onFullDiff: (diff: TopologyDiff) => void = () => undefined;
+  const full = new LiveTopology(
+    'bench',
+    source,
+    (diff) => onFullDiff(diff),
+    () => undefined,
+    { ...options, reconcileMs: 0 },
+  );
   const snapshot = await live.start();
+  await full.start();
   const snapshotBytes = Buffer.byteLength(JSON.stringify(snapshot));
   const diffs: TopologyDiff[] = [];
+  const poll = async (): Promise<TopologyDiff> => {
+    const diff = new Promise<TopologyDiff>((resolve) => (onDiff = resolve));
+    span = null;
+    serviceReads = 0;
+    const [t0, c0] = [performance.now(), cpuMs()];
+    live.refreshNow();
+    const got = await diff;
+    figures.reread.push(performance.now() - t0);
+    figures.rereadCpu.push(cpuMs() - c0);
+    figures.rereadReadsOnly.push(readSpan());
+    figures.rereadServices.push(serviceReads);
+    return got;
+  };
+  const fullRead = async (): Promise<TopologyDiff> => {
+    const diff = new Promise<TopologyDiff>((resolve) => (onFullDiff = resolve));
+    const [t0, c0] = [performance.now(), cpuMs()];
+    full.refreshNow();
+    const got = await diff;
+    figures.rereadFull.push(performance.now() - t0);
+    figures.rereadFullCpu.push(cpuMs() - c0);
+    return got;
+  };
   try {
     for (let i = 0; i < runs; i++) {
       figures.sizes = await fake.mutate(i + 1, fraction);
-      const diff = new Promise<TopologyDiff>((resolve) => (onDiff = resolve));
-      span = null;
-      const [t0, c0] = [performance.now(), cpuMs()];
-      live.refreshNow();
-      const got = await diff;
-      figures.reread.push(performance.now() - t0);
-      figures.rereadCpu.push(cpuMs() - c0);
-      figures.rereadReadsOnly.push(readSpan());
-      diffs.push(got);
+      // In turn first and second: neither always reads after the other warmed the daemon's socket.
+      let polled: TopologyDiff;
+      let whole: TopologyDiff;
+      if (i % 2 === 0) {
+        polled = await poll();
+        whole = await fullRead();
+      } else {
+        whole = await fullRead();
+        polled = await poll();
+      }
+      diffs.push(polled);
       figures.diffSizes.push({
-        tasks: (got.tasks?.upsert.length ?? 0) + (got.tasks?.remove.length ?? 0),
-        services: (got.services?.upsert.length ?? 0) + (got.services?.remove.length ?? 0),
+        tasks: (polled.tasks?.upsert.length ?? 0) + (polled.tasks?.remove.length ?? 0),
+        services: (polled.services?.upsert.length ?? 0) + (polled.services?.remove.length ?? 0),
       });
+      figures.sameDiffs.push(sameRecords(polled, whole));
     }
   } finally {
     live.stop();
+    full.stop();
   }
   return { ...figures, snapshot, diffs, snapshotBytes };
+}
+
+/** The same upserts and removals, in any order. */
+function sameRecords(a: TopologyDiff, b: TopologyDiff): boolean {
+  const key = (d: TopologyDiff): string =>
+    JSON.stringify(
+      (['nodes', 'services', 'tasks', 'networks'] as const).map((k) => [
+        (d[k]?.upsert ?? []).map((x) => JSON.stringify(x)).sort(),
+        [...(d[k]?.remove ?? [])].sort(),
+      ]),
+    );
+  return key(a) === key(b);
 }

@@ -6,15 +6,19 @@
 //
 // It runs in a child process, so serving it never shares the event loop (or
 // the timings) of the core under test, as a real daemon would not. Bodies are
-// serialized once per state, as a daemon answers from memory.
+// serialized once per state, as a daemon answers from memory; a filtered task
+// list (task-filters.ts applies Docker's filters) is put together from the
+// tasks serialized one by one.
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateSwarm, type SwarmSize } from './swarm.js';
+import { selectTasks } from './task-filters.js';
 
 type Endpoint = 'nodes' | 'services' | 'tasks' | 'networks' | 'swarm';
-export type BodySizes = Record<Endpoint, { count: number; bytes: number }>;
+/** The bodies of the unfiltered reads, and of `/tasks?filters={"desired-state":["running"]}` (what a poll reads). */
+export type BodySizes = Record<Endpoint | 'liveTasks', { count: number; bytes: number }>;
 type Message = { mutate: number; fraction: number } | { stop: true };
 type Reply = { ready: true; sizes: BodySizes } | { mutated: number; sizes: BodySizes };
 
@@ -34,11 +38,19 @@ const HEADERS = {
   Server: 'Docker/27.3.1 (linux)',
 };
 
+/** What a poll asks for, as dockerode sends it: its answer is ready before the poll, as the unfiltered lists are. */
+const LIVE = JSON.stringify({ 'desired-state': ['running'] });
+const [OPEN, COMMA, CLOSE] = ['[', ',', ']'].map((c) => Buffer.from(c)) as [Buffer, Buffer, Buffer];
+
 function serve(socketPath: string, size: SwarmSize, seed: number): void {
   const swarm = generateSwarm(size, seed);
   let bodies = new Map<string, Buffer>();
+  let taskBodies: Buffer[] = [];
+  const filtered = new Map<string, Buffer>();
   let sizes = {} as BodySizes;
   const serialize = (): void => {
+    taskBodies = swarm.tasks.map((t) => Buffer.from(JSON.stringify(t)));
+    filtered.clear();
     const lists = {
       nodes: swarm.nodes,
       services: swarm.services,
@@ -55,7 +67,20 @@ function serve(socketPath: string, size: SwarmSize, seed: number): void {
       tasks: entry('tasks', lists.tasks.length),
       networks: entry('networks:swarm', lists['networks:swarm'].length),
       swarm: entry('swarm', 1),
+      liveTasks: { count: swarm.tasks.filter((t) => t.DesiredState === 'running').length, bytes: (filteredTasks(LIVE) as Buffer).length },
     };
+  };
+  /** A filtered task list, from the tasks serialized one by one; kept for this state, as the whole lists are. */
+  const filteredTasks = (filters: string): Buffer | { status: number; message: string } => {
+    const cached = filtered.get(filters);
+    if (cached) return cached;
+    const selection = selectTasks(filters, swarm.services, swarm.nodes);
+    if (!selection.ok) return selection;
+    const parts: Buffer[] = [];
+    swarm.tasks.forEach((t, i) => selection.keep(t) && parts.push(parts.length > 0 ? COMMA : OPEN, taskBodies[i]!));
+    const body = Buffer.concat([...(parts.length > 0 ? parts : [OPEN]), CLOSE]);
+    filtered.set(filters, body);
+    return body;
   };
   serialize();
 
@@ -63,6 +88,11 @@ function serve(socketPath: string, size: SwarmSize, seed: number): void {
     const url = new URL(req.url ?? '/', 'http://docker');
     const path = url.pathname.replace(/^\/v1\.\d+/, '');
     let key: string | undefined;
+    if (req.method === 'GET' && path === '/tasks' && url.searchParams.has('filters')) {
+      const answer = filteredTasks(url.searchParams.get('filters')!);
+      if ('status' in answer) return void res.writeHead(answer.status, HEADERS).end(JSON.stringify({ message: answer.message }));
+      return void res.writeHead(200, HEADERS).end(answer);
+    }
     if (req.method === 'GET' && ['/nodes', '/services', '/tasks', '/swarm'].includes(path)) key = path.slice(1);
     if (req.method === 'GET' && path === '/networks') {
       const filters = JSON.parse(url.searchParams.get('filters') ?? '{}') as { scope?: string[] | Record<string, boolean> };

@@ -266,12 +266,17 @@ export function generateSwarm(size: SwarmSize, seed = 42): FakeSwarm & { mutate(
 
   const swarm = swarmInspect(id(), version(), (ago) => at(ago, random), chars(ID, 124));
 
-  /** A rolling restart that changes `fraction` of the tasks: in half as many slots the running task shuts down and a new one starts (history trimmed). */
+  /**
+   * A rolling restart that changes `fraction` of the tasks: in half as many
+   * slots the running task shuts down and a new one starts (history trimmed
+   * per slot as Docker trims it, so the task count grows by the slots that had
+   * room).
+   */
   const mutate = (round: number, fraction: number): void => {
     const rnd = seeded(seed * 1000 + round);
     const changes = Math.max(1, Math.round((tasks.length * fraction) / 2));
     const replicated = slots.filter((s) => s.slot !== null);
-    // Each change in its own slot, and no task changed twice: `changes` shut down, as many new, as many history trimmed.
+    // Each change in its own slot, and no task changed twice.
     const touched = new Set<object>();
     for (let done = 0, tries = 0; done < changes && tries < changes * 10; tries++) {
       const s = replicated[Math.floor(rnd() * replicated.length)]!;
@@ -284,19 +289,14 @@ export function generateSwarm(size: SwarmSize, seed = 42): FakeSwarm & { mutate(
       current.Status = { ...current.Status, State: 'shutdown', Message: 'shutdown', Timestamp: at(1000, rnd) };
       const fresh = addTask({ ...s, node: placeable[Math.floor(rnd() * placeable.length)]! }, rnd() < 0.5 ? 'running' : 'starting', 500);
       for (const x of [s, current, fresh]) touched.add(x);
-      // The task count stays put: the slot's oldest history goes (retention), or else some other slot's.
-      const old = (t: MutableTask): boolean => !touched.has(t) && t.DesiredState === 'shutdown';
-      const own = s.history >= 4 ? tasks.findIndex((t) => old(t) && t.ServiceID === s.service.ID && t.Slot === s.slot) : -1;
-      if (own < 0) s.history++;
-      const from = Math.floor(rnd() * tasks.length);
-      const gone =
-        own >= 0
-          ? own
-          : Math.max(
-              tasks.findIndex((t, n) => n >= from && old(t)),
-              tasks.findIndex(old),
-            );
-      if (gone >= 0) tasks.splice(gone, 1);
+      // Docker keeps 5 tasks per slot: a slot that had 4 in its history loses the oldest, as a manager's task reaper prunes it.
+      if (s.history < 4) s.history++;
+      else {
+        const own = tasks.findIndex(
+          (t) => !touched.has(t) && t.DesiredState === 'shutdown' && t.ServiceID === s.service.ID && t.Slot === s.slot,
+        );
+        if (own >= 0) tasks.splice(own, 1);
+      }
     }
   };
   return { nodes, services, tasks, networks, swarm, mutate };

@@ -5,11 +5,18 @@ import { ListSkimmer, type SkimmedEntry, type SkimOptions } from './skim.js';
 /**
  * `GET <path>` on the Docker API through dockerode's own modem (so the same
  * SSH agent, keep-alive channels and error shapes), with the body skimmed as
- * it arrives instead of buffered whole and parsed by JSON.parse.
+ * it arrives instead of buffered whole and parsed by JSON.parse. `filters`
+ * are Docker's (`{"desired-state":["running"]}`), sent as its list calls send them.
  */
-export function readList<T>(docker: Docker, path: '/tasks' | '/services', options: SkimOptions): Promise<SkimmedEntry<T>[]> {
+export function readList<T>(
+  docker: Docker,
+  path: '/tasks' | '/services',
+  options: SkimOptions,
+  filters?: Record<string, string[]>,
+): Promise<SkimmedEntry<T>[]> {
+  const query = filters ? { filters } : {};
   return new Promise((resolve, reject) => {
-    docker.modem.dial({ path: `${path}?`, method: 'GET', options: {}, isStream: true, statusCodes: ANY_STATUS }, (err, result) => {
+    docker.modem.dial({ path: `${path}?`, method: 'GET', options: query, isStream: true, statusCodes: ANY_STATUS }, (err, result) => {
       if (err) return reject(err);
       const res = result as IncomingMessage;
       if (res.statusCode !== 200) return void failure(res).then(reject, reject);

@@ -13,19 +13,12 @@ import type {
 } from '../../contract.js';
 import type { RequestKind } from '../docker/docker-session.js';
 import { toContractError } from '../errors.js';
-import {
-  toNetwork,
-  toNode,
-  toService,
-  toTask,
-  taskCounts,
-  type ApiNetwork,
-  type ApiNode,
-  type ApiService,
-  type ApiTask,
-} from './convert.js';
+import { toNetwork, toNode, toService, taskCounts, type ApiNetwork, type ApiNode, type ApiService, type ApiTask } from './convert.js';
 import { readList } from './docker-list.js';
+import type { SkimmedEntry } from './skim.js';
 import { computeHealth } from './health.js';
+import { Table } from './table.js';
+import { LIVE_FILTER, TaskModel, type Rereads } from './task-model.js';
 
 /** What the model reads through: a cluster link (any manager that answers). */
 export interface TopologySource {
@@ -42,75 +35,22 @@ const EVENT_COALESCE_MS = 50;
 // What the model reads of each task and service (convert.ts); the rest (specs, network attachments) is never parsed.
 const TASK_FIELDS = ['ServiceID', 'NodeID', 'Slot', 'UpdatedAt', 'DesiredState', 'Status'];
 const SERVICE_FIELDS = ['Spec', 'Endpoint', 'UpdateStatus'];
+/** Task IDs a poll reads by ID in one request (28 bytes of URL each); more, and it reads every task. */
+const MAX_IDS = 2000;
 
 export interface LiveTopologyOptions {
-  /** Nodes, services and tasks are read this often at least (Docker sends no task events). */
+  /** Nodes, services and the tasks desired running are read this often at least (Docker sends no task events). */
   minPollMs?: number;
-  /** Networks and swarm settings: a slower full read. */
+  /** A slower full read: networks, swarm settings and every task Docker keeps (a poll reads a service's history only when its running tasks change). */
   reconcileMs?: number;
   tokensRotatedAt?: () => string | null;
   /** Warnings the swarm cannot give itself (backups, the registry), added to its health. */
   extraWarnings?: (now: number) => HealthWarning[];
+  /** The clock of health warnings and of the reconcile. */
   now?: () => number;
 }
 
 type Entity = 'nodes' | 'services' | 'tasks' | 'networks';
-
-/**
- * One entity kind, by ID. Each row keeps a stamp to tell a change from a
- * re-read: the record's JSON, or for tasks Docker's Version of the task
- * (bumped on every change), so 20,000 unchanged tasks cost a lookup each.
- */
-class Table<T extends { id: string }> {
-  readonly rows = new Map<string, { value: T; stamp: string }>();
-
-  /** Replaces the contents; returns what changed, or null when nothing did. */
-  replace(values: readonly T[]): EntityDiff<T> | null {
-    const upsert: T[] = [];
-    const seen = new Set<string>();
-    for (const value of values) {
-      seen.add(value.id);
-      const json = JSON.stringify(value);
-      if (this.rows.get(value.id)?.stamp !== json) {
-        this.rows.set(value.id, { value, stamp: json });
-        upsert.push(value);
-      }
-    }
-    return this.removeUnseen(seen, upsert);
-  }
-
-  /**
-   * The same by Docker's Versions: a null value is the row as it stands. A
-   * changed Version upserts only if the record differs, as `replace` would.
-   */
-  replaceVersioned<A>(entries: readonly { id: string; version: string; value: A | null }[], convert: (api: A) => T): EntityDiff<T> | null {
-    const upsert: T[] = [];
-    const seen = new Set<string>();
-    for (const entry of entries) {
-      seen.add(entry.id);
-      const old = this.rows.get(entry.id);
-      if (entry.value === null || (old && old.stamp === entry.version && entry.version !== '')) continue;
-      const value = convert(entry.value);
-      this.rows.set(entry.id, { value, stamp: entry.version });
-      if (!old || JSON.stringify(old.value) !== JSON.stringify(value)) upsert.push(value);
-    }
-    return this.removeUnseen(seen, upsert);
-  }
-
-  stamp(id: string): string | undefined {
-    return this.rows.get(id)?.stamp;
-  }
-
-  values(): T[] {
-    return [...this.rows.values()].map((r) => r.value);
-  }
-
-  private removeUnseen(seen: ReadonlySet<string>, upsert: T[]): EntityDiff<T> | null {
-    const remove = [...this.rows.keys()].filter((id) => !seen.has(id));
-    for (const id of remove) this.rows.delete(id);
-    return upsert.length > 0 || remove.length > 0 ? { upsert, remove } : null;
-  }
-}
 
 /**
  * The live model of one swarm: a full read, then reads as often as the swarm
@@ -122,11 +62,11 @@ export class LiveTopology {
   private readonly tables = {
     nodes: new Table<TopologyNode>(),
     services: new Table<TopologyService>(),
-    tasks: new Table<TopologyTask>(),
     networks: new Table<TopologyNetwork>(),
   };
+  private readonly tasks = new TaskModel();
   /** Docker's services as last read (the fields the model uses), by ID, with their Version. */
-  private serviceApi = new Map<string, { version: string; api: ApiService }>();
+  private serviceApi = new Map<string, { version: string; api: ApiService; record?: TopologyService }>();
   private health: SwarmHealth | null = null;
   private healthJson = '';
   private version = 0;
@@ -141,6 +81,7 @@ export class LiveTopology {
   private lastReconcile = 0;
   private readonly minPollMs: number;
   private readonly reconcileMs: number;
+  private readonly clock: () => number;
 
   constructor(
     readonly clusterId: string,
@@ -151,6 +92,7 @@ export class LiveTopology {
   ) {
     this.minPollMs = options.minPollMs ?? 500;
     this.reconcileMs = options.reconcileMs ?? 30_000;
+    this.clock = options.now ?? Date.now;
   }
 
   /** The first full read; after it the model follows on its own until `stop`. */
@@ -178,7 +120,7 @@ export class LiveTopology {
       version: this.version,
       nodes: this.tables.nodes.values(),
       services: this.tables.services.values(),
-      tasks: this.tables.tasks.values(),
+      tasks: this.tasks.values(),
       networks: this.tables.networks.values(),
       health: this.health!,
     };
@@ -207,7 +149,7 @@ export class LiveTopology {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       const started = Date.now();
-      const full = started - this.lastReconcile >= this.reconcileMs || this.stale;
+      const full = this.clock() - this.lastReconcile >= this.reconcileMs || this.stale;
       this.reading = true;
       this.readAgain = false;
       this.read(full)
@@ -230,14 +172,39 @@ export class LiveTopology {
     }, delayMs);
   }
 
+  /**
+   * The tasks a poll asked to read again, in one or two filtered lists; or
+   * every task, when those are most of them or when Docker no longer knows
+   * one of the services (removed since its list was read: it refuses the filter).
+   */
+  private async reread(
+    asked: Rereads,
+    tasks: (filters?: Record<string, string[]>) => Promise<SkimmedEntry<ApiTask>[]>,
+  ): Promise<{ all: boolean; entries: SkimmedEntry<ApiTask>[] }> {
+    if (asked.services.length === 0 && asked.taskIds.length === 0) return { all: false, entries: [] };
+    if (this.tasks.count(asked.services) > this.tasks.size / 2 || asked.taskIds.length > MAX_IDS)
+      return { all: true, entries: await tasks() };
+    try {
+      const lists = await Promise.all([
+        asked.services.length > 0 ? tasks({ service: asked.services }) : [],
+        asked.taskIds.length > 0 ? tasks({ id: asked.taskIds }) : [],
+      ]);
+      return { all: false, entries: lists.flat() };
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+      return { all: true, entries: await tasks() };
+    }
+  }
+
   private async read(full: boolean): Promise<void> {
     const r = <T>(call: (docker: Docker) => Promise<T>): Promise<T> => this.source.request('read', call);
-    const [nodes, services, tasks, networks, swarm] = await Promise.all([
+    const tasks = (filters?: Record<string, string[]>): Promise<SkimmedEntry<ApiTask>[]> =>
+      r((d) => readList<ApiTask>(d, '/tasks', { keep: TASK_FIELDS, repeated: ['Spec'], known: this.tasks.known }, filters));
+    const [nodes, services, listed, networks, swarm] = await Promise.all([
       r((d) => d.listNodes() as Promise<ApiNode[]>),
       r((d) => readList<ApiService>(d, '/services', { keep: SERVICE_FIELDS, known: (id, v) => this.serviceApi.get(id)?.version === v })),
-      r((d) =>
-        readList<ApiTask>(d, '/tasks', { keep: TASK_FIELDS, repeated: ['Spec'], known: (id, v) => this.tables.tasks.stamp(id) === v }),
-      ),
+      // A poll lists the tasks desired running; a full read, every task Docker keeps.
+      tasks(full ? undefined : LIVE_FILTER),
       full ? r((d) => d.listNetworks({ filters: { scope: ['swarm'] } }) as Promise<ApiNetwork[]>) : Promise.resolve(null),
       full
         ? r(
@@ -247,18 +214,29 @@ export class LiveTopology {
         : Promise.resolve(null),
     ]);
     if (this.stopped) return;
-    if (full) this.lastReconcile = Date.now();
+    let taskDiff: EntityDiff<TopologyTask> | null;
+    if (full) taskDiff = this.tasks.replaceAll(listed);
+    else {
+      const asked = this.tasks.rereads(listed, new Set(services.map((s) => s.id)));
+      const again = await this.reread(asked, tasks);
+      if (this.stopped) return;
+      taskDiff = again.all ? this.tasks.replaceAll(again.entries) : this.tasks.applyPoll(listed, asked, again.entries);
+    }
+    if (full) this.lastReconcile = this.clock();
     if (swarm)
       this.swarm = { id: swarm.ID, autolock: swarm.Spec?.EncryptionConfig?.AutoLockManagers === true, createdAt: swarm.CreatedAt ?? null };
 
-    const taskDiff = this.tables.tasks.replaceVersioned(tasks, toTask);
-    const taskRecords = this.tables.tasks.values();
+    const taskRecords = this.tasks.values();
     const counts = taskCounts(taskRecords);
-    // A service's record also depends on its tasks: an unchanged Version saves the parsing, not the conversion.
+    // A service's record also depends on its tasks: an unchanged Version saves the parsing, and with unchanged counts the conversion.
     this.serviceApi = new Map(services.map((s) => [s.id, s.value ? { version: s.version, api: s.value } : this.serviceApi.get(s.id)!]));
-    const serviceRecords = [...this.serviceApi.values()].map(({ api }) =>
-      toService(api, counts.get(api.ID) ?? { running: 0, desiredGlobal: 0 }),
-    );
+    const serviceRecords = [...this.serviceApi.values()].map((entry) => {
+      const { running, desiredGlobal } = counts.get(entry.api.ID) ?? { running: 0, desiredGlobal: 0 };
+      // The same record then, which the table need not compare again.
+      if (entry.record?.running !== running || (entry.record.mode === 'global' && entry.record.desired !== desiredGlobal))
+        entry.record = toService(entry.api, { running, desiredGlobal });
+      return entry.record;
+    });
     const changes: Partial<Record<Entity, EntityDiff<{ id: string }>>> = {};
     const diffs: [Entity, EntityDiff<{ id: string }> | null][] = [
       ['nodes', this.tables.nodes.replace(nodes.map(toNode))],
@@ -274,9 +252,9 @@ export class LiveTopology {
       autolock: this.swarm.autolock,
       swarmCreatedAt: this.swarm.createdAt,
       tokensRotatedAt: this.options.tokensRotatedAt?.() ?? null,
-      now: (this.options.now ?? Date.now)(),
+      now: this.clock(),
     });
-    health.warnings.push(...(this.options.extraWarnings?.((this.options.now ?? Date.now)()) ?? []));
+    health.warnings.push(...(this.options.extraWarnings?.(this.clock()) ?? []));
     const healthJson = JSON.stringify(health);
     const healthChanged = healthJson !== this.healthJson;
     this.health = health;
