@@ -149,9 +149,12 @@ describe('EdgeTargets', () => {
     await writeFile(path, '10.0.0.1:80\n10.0.0.11:80\n10.0.0.12:80\n');
     await edge.configure(CLUSTER, fileConfig(path));
     await expect.poll(() => topology.watchers).toBe(1);
-    await new Promise((r) => setTimeout(r, 100));
+    // Found holding the list: current without a write, so the wizard's edge step can tell it is done.
+    await expect.poll(() => edge.current(CLUSTER)).toMatchObject({ targets: 3 });
     expect(writes()).toHaveLength(0);
+    expect(edge.get(CLUSTER).lastWrite).toBeNull();
     await edge.close();
+    expect(edge.current(CLUSTER)).toBeNull();
     expect(topology.watchers).toBe(0);
 
     topology.nodes = topology.nodes.filter((n) => n.hostname !== 'w2');

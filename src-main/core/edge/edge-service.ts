@@ -67,6 +67,11 @@ export class EdgeTargets {
     return this.get(clusterId);
   }
 
+  /** While followed: when the output last held the current list, written or found already holding it; null: not yet. */
+  current(clusterId: string): { at: string; targets: number } | null {
+    return this.followers.get(clusterId)?.current ?? null;
+  }
+
   /** What a config gives now: the one given (an unsaved form), else the saved one. Writes nothing. */
   async preview(clusterId: string, unsaved?: EdgeConfig): Promise<{ text: string; targets: EdgeTarget[] }> {
     const config = unsaved ?? this.deps.store.get(clusterId)?.config;
@@ -112,6 +117,8 @@ class Follower {
   private written: string | null = null;
   /** The output changed and the proxy's reload has not succeeded since. */
   private reloadOwed = false;
+  /** When the output was last known to hold the list of the nodes then (written, or found holding it); null: not yet. */
+  current: { at: string; targets: number } | null = null;
   private flushing = false;
   private dirty = false;
   private timer: NodeJS.Timeout | null = null;
@@ -217,11 +224,13 @@ class Follower {
       const text = renderTargets(targets, this.config.format, this.config.name);
       // After a start the output may already hold this text: no write, and above all no reload.
       if (this.written === null) this.written = await readOutput(this.config.output, this.shell);
-      if (text === this.written && !this.reloadOwed) continue;
-      if (!(await this.write(text, targets))) {
-        this.dirty = true;
-        return this.retry(() => this.schedule());
+      if (text !== this.written || this.reloadOwed) {
+        if (!(await this.write(text, targets))) {
+          this.dirty = true;
+          return this.retry(() => this.schedule());
+        }
       }
+      this.current = { at: new Date().toISOString(), targets: targets.length };
     }
   }
 

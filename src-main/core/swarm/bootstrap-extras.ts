@@ -38,6 +38,7 @@ export interface ProductionServices {
   edge: {
     get(clusterId: string): EdgeState;
     configure(clusterId: string, config: EdgeConfig): Promise<EdgeState>;
+    current(clusterId: string): { at: string; targets: number } | null;
   };
   pools: {
     status(clusterId: string): Promise<PoolScriptInfo[]>;
@@ -111,20 +112,22 @@ export class ExtrasSteps {
     const clusterId = this.cluster();
     const { edge } = this.tools.services;
     const output = outputText(config.output);
-    const current = edge.get(clusterId);
-    const written = current.lastWrite;
-    if (current.enabled && isDeepStrictEqual(current.config, config) && written && !written.error) {
-      return { state: 'skipped', code: 'EDGE_WRITTEN', params: { targets: String(written.targets), output } };
+    const state = edge.get(clusterId);
+    const held = edge.current(clusterId);
+    if (state.enabled && isDeepStrictEqual(state.config, config) && held && !state.lastWrite?.error) {
+      return { state: 'skipped', code: 'EDGE_WRITTEN', params: { targets: String(held.targets), output } };
     }
     const since = Date.now();
     await edge.configure(clusterId, config);
-    // The service writes in the background as the live model arrives: the step is done only once a write committed.
+    // The service writes in the background as the live model arrives: the step is done only once the output holds
+    // the list (written, or found holding it already), and fails with the service's error when a try failed.
     const deadline = since + (this.tools.edgeWriteTimeoutMs ?? 60_000);
     for (;;) {
+      const current = edge.current(clusterId);
+      if (current) return { state: 'done', code: 'EDGE_WRITTEN', params: { targets: String(current.targets), output } };
       const last = edge.get(clusterId).lastWrite;
-      if (last && Date.parse(last.at) >= since - 1000) {
-        if (last.error) throw new CoreError(last.error.code, last.error.message, { params: last.error.params ?? {} });
-        return { state: 'done', code: 'EDGE_WRITTEN', params: { targets: String(last.targets), output } };
+      if (last?.error && Date.parse(last.at) >= since) {
+        throw new CoreError(last.error.code, last.error.message, { params: last.error.params ?? {} });
       }
       if (Date.now() > deadline) {
         throw new CoreError('EDGE_WRITE_FAILED', `The target list was not written to ${output} in time; the edge tab shows when it is`, {
