@@ -61,7 +61,8 @@ describeLab('the edge target list', () => {
     const read = () => readFile(path, 'utf8').catch(() => '');
     await expect.poll(read, { timeout: 20_000 }).toContain('upstream swarm_web {');
     for (const h of lab.hosts) expect(await read()).toContain(server(h.name));
-    expect(written.at(-1)).toMatchObject({ clusterId, targets: 3 });
+    // The file is renamed into place before the write is recorded and announced: the event comes a moment later.
+    await expect.poll(() => written.at(-1)).toMatchObject({ clusterId, targets: 3 });
 
     const preview = ok<{ text: string; targets: { hostname: string }[] }>(await core.dispatch('edge.preview', { clusterId }));
     expect(preview.text).toBe(await read());
@@ -72,14 +73,15 @@ describeLab('the edge target list', () => {
     await expect.poll(read, { timeout: 20_000 }).not.toContain(server(worker));
     const drainSeconds = (Date.now() - drainedAt) / 1000;
     expect(await read()).toContain(server(lab.managers[0]!.name));
-    expect(written.at(-1)).toMatchObject({ targets: 2 });
+    await expect.poll(() => written.at(-1)).toMatchObject({ targets: 2 });
 
     await lab.swarm.docker(lab.managers[0]!.name, ['node', 'update', '--availability', 'active', worker]);
     await expect.poll(read, { timeout: 20_000 }).toContain(server(worker));
-    const writes = ok<{ action: string; result: string }[]>(await core.dispatch('activity.list', { cluster: 'lab' })).filter((e) =>
-      e.action.startsWith('write edge targets'),
-    );
-    expect(writes.map((e) => e.result)).toEqual(['ok', 'ok', 'ok']);
+    const writes = async () =>
+      ok<{ action: string; result: string }[]>(await core.dispatch('activity.list', { cluster: 'lab' }))
+        .filter((e) => e.action.startsWith('write edge targets'))
+        .map((e) => e.result);
+    await expect.poll(writes).toEqual(['ok', 'ok', 'ok']);
     console.info(`edge: drain reflected in the file after ${drainSeconds.toFixed(1)} s`);
   });
 
