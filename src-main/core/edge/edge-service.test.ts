@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ContractEvents, EdgeConfig, TopologyNode, TopologySnapshot } from '../../contract.js';
@@ -169,6 +169,11 @@ describe('EdgeTargets', () => {
     const state = await edge.disable(CLUSTER);
     expect(state).toMatchObject({ enabled: false, config: { format: 'nginx' } });
     expect(topology.watchers).toBe(0);
+    // Once disable returns, nothing lands in the output any more (a write in flight has finished).
+    const after = await readFile(path, 'utf8').catch(() => null);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await readFile(path, 'utf8').catch(() => null)).toBe(after);
+    expect(await readdir(dir)).not.toContainEqual(expect.stringMatching(/\.tmp$/));
     topology.nodes[0] = node('m1', '10.0.0.1', { labels: { edge: '' } });
     const preview = await edge.preview(CLUSTER);
     expect(preview.targets.map((t) => t.hostname)).toEqual(['m1']);

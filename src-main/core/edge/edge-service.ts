@@ -120,6 +120,8 @@ class Follower {
   /** When the output was last known to hold the list of the nodes then (written, or found holding it); null: not yet. */
   current: { at: string; targets: number } | null = null;
   private flushing = false;
+  /** The write in progress, which `stop` waits for: once stopped, nothing lands in the output any more. */
+  private flushed: Promise<void> = Promise.resolve();
   private dirty = false;
   private timer: NodeJS.Timeout | null = null;
   private failures = 0;
@@ -151,6 +153,7 @@ class Follower {
     if (this.timer) clearTimeout(this.timer);
     // A watch still being opened lets go itself (it sees `stopped`); wait so the caller knows it has.
     await this.opening;
+    await this.flushed.catch(() => undefined);
     if (this.watching) {
       this.watching = false;
       await this.deps.topology.unwatch(this.clusterId).catch(() => undefined);
@@ -210,7 +213,7 @@ class Follower {
     // A write in progress loops while dirty; a pending retry keeps its backoff and flushes then.
     if (this.flushing || this.timer) return;
     this.flushing = true;
-    void this.flush().finally(() => {
+    this.flushed = this.flush().finally(() => {
       this.flushing = false;
       // A diff that came between the loop's last check and here.
       if (this.dirty && !this.timer && !this.stopped) this.schedule();
